@@ -1,0 +1,37 @@
+package dev.stereo.core;
+
+/**
+ * One stereo video pipeline (option2 or option3) serving any number of WebRTC viewers.
+ *
+ * <p>Lifecycle: the constructor has no side effects; {@link #start()} opens sources and
+ * encoders (one per eye, whatever the number of viewers); {@link #close()} stops everything,
+ * closes every viewer, is idempotent and safe from any state. The pipeline owns every native
+ * resource it creates, including the viewers' WebRTC peers.
+ *
+ * <p>Thread-safety: {@link #connect}, {@link #status} and {@link #close} may be called from any
+ * thread (HTTP handler threads in practice) concurrently.
+ */
+public interface StereoPipeline extends AutoCloseable {
+
+    /** "option2" or "option3". */
+    String name();
+
+    /** Builds and starts the graph. Throws {@link StereoException} with a user-facing reason. */
+    void start() throws StereoException;
+
+    /**
+     * Answers a viewer's SDP offer (recvonly video, one m-line per eye, or one for side-by-side).
+     * Blocks until ICE gathering is complete so the answer carries every candidate (non-trickle
+     * clients work); returns at most after a few seconds.
+     *
+     * @throws BadOfferException when the offer is malformed or cannot receive what we send
+     * @throws StereoException when the pipeline cannot take the viewer
+     */
+    ViewerSession connect(String offerSdp) throws StereoException;
+
+    /** A snapshot for {@code /api/status}; cheap, never blocks on the media threads. */
+    PipelineStatus status();
+
+    @Override
+    void close();
+}
