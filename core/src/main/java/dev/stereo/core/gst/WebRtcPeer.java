@@ -1,0 +1,159 @@
+package dev.stereo.core.gst;
+
+import dev.stereo.core.BadOfferException;
+import dev.stereo.core.StereoException;
+import dev.stereo.core.sdp.SdpOffer;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.glib.Natives;
+import org.freedesktop.gstreamer.Promise;
+import org.freedesktop.gstreamer.SDPMessage;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.webrtc.WebRTCBin;
+import org.freedesktop.gstreamer.webrtc.WebRTCICEGatheringState;
+import org.freedesktop.gstreamer.webrtc.WebRTCSDPType;
+import org.freedesktop.gstreamer.webrtc.WebRTCSessionDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answering side of one viewer's peer connection, around a {@code webrtcbin}. Both pipelines
+ * use it: they create the peer, put {@link #element()} into their graph, link one RTP payloader
+ * per track into {@code sink_0}, {@code sink_1} (left first), then call {@link #answer}.
+ *
+ * <p>webrtcbin's own {@code set*Description} helpers interrupt their promise, so a rejected SDP
+ * would go unnoticed; every call here uses its own {@link Promise} and checks the reply.
+ *
+ * <p>Ownership: the webrtcbin belongs to the bin it is added to; the pipeline that added it
+ * removes it. This class holds the strong Java reference for as long as the viewer lives.
+ * Thread-safety: {@link #answer} blocks and must not run on the Gst executor thread.
+ */
+public final class WebRtcPeer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcPeer.class);
+
+    /** GstWebRTCICEConnectionState values in enum order. */
+    private static final String[] ICE_STATES =
+            {"new", "checking", "connected", "completed", "failed", "disconnected", "closed"};
+
+    private final String id;
+    private WebRTCBin webrtc;
+
+    /** No side effects: the webrtcbin is made by {@link #create()}. */
+    public WebRtcPeer(String id) {
+        this.id = id;
+    }
+
+    /** Makes the webrtcbin (bundle on one transport, no STUN: the viewer is on the LAN). */
+    public WebRTCBin create() {
+        webrtc = (WebRTCBin) ElementFactory.make("webrtcbin", "webrtc-" + id);
+        webrtc.set("bundle-policy", 3); // max-bundle: one ICE/DTLS transport for both eyes
+        return webrtc;
+    }
+
+    public WebRTCBin element() { return webrtc; }
+
+    /**
+     * Applies the remote offer, creates and applies the answer, waits for ICE gathering to end
+     * and returns the answer SDP with all local candidates.
+     *
+     * @throws BadOfferException when webrtcbin rejects the offer or answers no usable m-line
+     */
+    public String answer(SdpOffer offer, long timeoutMs) throws StereoException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        SDPMessage remote = new SDPMessage();
+        remote.parseBuffer(offer.text());
+        Structure setRemote = call("set-remote-description",
+                new WebRTCSessionDescription(WebRTCSDPType.OFFER, remote));
+        failIfError(setRemote, "the offer was rejected");
+
+        Promise create = new Promise();
+        webrtc.emit("create-answer", null, create);
+        create.waitResult();
+        Structure reply = reply(create);
+        failIfError(reply, "no answer could be made");
+        Object answer = reply == null ? null : reply.getValue("answer");
+        if (!(answer instanceof WebRTCSessionDescription desc)) {
+            throw new BadOfferException("no answer could be made for this offer");
+        }
+        failIfError(call("set-local-description", desc), "the answer could not be applied");
+
+        while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
+            if (System.currentTimeMillis() > deadline) {
+                LOG.warn("viewer {}: ICE gathering not complete after {} ms; answering with what we have", id,
+                        timeoutMs);
+                break;
+            }
+            sleep(5);
+        }
+        String sdp = webrtc.getLocalDescription().getSDPMessage().toString();
+        checkAnswer(sdp, offer);
+        return sdp;
+    }
+
+    /** A trickled remote candidate ("candidate:..." without "a="). Thread-safe. */
+    public void addRemoteCandidate(int mlineIndex, String candidate) {
+        webrtc.addIceCandidate(mlineIndex, candidate.startsWith("a=") ? candidate.substring(2) : candidate);
+    }
+
+    /** "new", "checking", "connected", "completed", "failed", "disconnected" or "closed". */
+    public String iceConnectionState() {
+        Object state = webrtc.get("ice-connection-state");
+        if (state instanceof Number n) {
+            int i = n.intValue();
+            return i >= 0 && i < ICE_STATES.length ? ICE_STATES[i] : "new";
+        }
+        return state == null ? "new" : state.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private Structure call(String signal, Object description) {
+        Promise p = new Promise();
+        webrtc.emit(signal, description, p);
+        p.waitResult();
+        return reply(p);
+    }
+
+    /** gst1-java-core's getReply() throws on a successful promise with no reply structure. */
+    private static Structure reply(Promise p) {
+        return Libs.CORE.gst_promise_get_reply(Natives.getRawPointer(p)) == null ? null : p.getReply();
+    }
+
+    private interface CoreLib extends Library {
+        Pointer gst_promise_get_reply(Pointer promise);
+    }
+
+    private static final class Libs {
+        static final CoreLib CORE = Native.load("gstreamer-1.0", CoreLib.class);
+    }
+
+    private static void failIfError(Structure reply, String what) throws BadOfferException {
+        if (reply != null && reply.hasField("error")) {
+            Object err = reply.getValue("error");
+            throw new BadOfferException(what + ": " + err);
+        }
+    }
+
+    /** A rejected m-line has port 0; the browser would then show no video with no error. */
+    private static void checkAnswer(String sdp, SdpOffer offer) throws BadOfferException {
+        int index = 0;
+        for (String line : sdp.split("\r?\n")) {
+            if (line.startsWith("m=")) {
+                if (line.startsWith("m=video 0 ") && index < offer.video().size()) {
+                    throw new BadOfferException("m-line " + index + " could not be answered with H.264");
+                }
+                index++;
+            }
+        }
+    }
+
+    private static void sleep(long ms) throws StereoException {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StereoException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.stereo.gst;
+
+import dev.stereo.calibration.StereoConfig;
+import dev.stereo.calibration.StereoConfig.CameraConfig;
+import dev.stereo.calibration.StereoConfig.SourceType;
+import dev.stereo.core.Eye;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The option3 graph as gst-launch text, up to one tee per encoded track. Pure: the same text is
+ * what {@code stereo pipeline --print} shows and what {@link GraphPipeline} parses, so the printed
+ * graph is exactly the one that runs. Viewer branches are added at run time (see
+ * {@link #viewerBranch}).
+ *
+ * <p>Named elements the pipeline looks up: {@code src_<eye>} (appsrc for the test source),
+ * {@code stamp_<eye>} (where the probe is stamped, after all geometry), {@code shader_<eye>}
+ * (GL rectification), {@code enc_<track>}, {@code tee_<track>}; {@code <track>} is the eye key in
+ * dual-track layout and {@code sbs} in side-by-side.
+ *
+ * @param sources resolved source per eye (never AUTO)
+ * @param devices device per eye (libcamera camera name/index or V4L2 path), may be null
+ * @param gl whether the GL path is used for geometry
+ */
+public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<Eye, SourceType> sources,
+                               Map<Eye, String> devices, boolean gl) {
+
+    /** The tee names viewers attach to, in m-line order. */
+    public List<String> tracks() {
+        return config.stream().layout() == StereoConfig.Layout.SIDE_BY_SIDE ? List.of("sbs")
+                : List.of(Eye.LEFT.key(), Eye.RIGHT.key());
+    }
+
+    /** The whole graph, one chain per line (gst-launch accepts newlines as spaces). */
+    public String launch() {
+        var s = config.stream();
+        List<String> chains = new ArrayList<>();
+        boolean sbs = s.layout() == StereoConfig.Layout.SIDE_BY_SIDE;
+        for (Eye eye : Eye.values()) {
+            String chain = source(eye) + " ! " + geometry(eye) + " ! identity name=stamp_" + eye.key();
+            if (sbs) {
+                chain += " ! sbs.sink_" + eye.id();
+            } else {
+                chain += " ! " + encode(eye.key(), config.camera(eye), s.fps());
+            }
+            chains.add(chain);
+        }
+        if (sbs) {
+            // latency=0 with live inputs: the compositor outputs as soon as both eyes are in.
+            chains.add("compositor name=sbs background=black latency=0 sink_0::xpos=0 sink_1::xpos=" + s.width()
+                    + " ! video/x-raw,width=" + (2 * s.width()) + ",height=" + s.height()
+                    + " ! " + encode("sbs", config.left(), s.fps()));
+        }
+        return String.join("\n", chains);
+    }
+
+    private String source(Eye eye) {
+        var s = config.stream();
+        String raw = "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height()
+                + ",framerate=" + s.fps() + "/1";
+        CameraConfig cam = config.camera(eye);
+        String device = devices.get(eye);
+        return switch (sources.get(eye)) {
+            // leaky-type=downstream: if the graph falls behind, old frames go, never latency.
+            case TEST -> "appsrc name=src_" + eye.key() + " is-live=true format=time do-timestamp=false"
+                    + " max-buffers=2 leaky-type=downstream caps=" + raw;
+            case LIBCAMERA -> "libcamerasrc name=src_" + eye.key()
+                    + (device == null ? "" : " camera-name=\"" + device + "\"")
+                    + " ! video/x-raw,format=NV12,width=" + cam.capture().width() + ",height="
+                    + cam.capture().height() + ",framerate=" + s.fps() + "/1";
+            case V4L2 -> "v4l2src name=src_" + eye.key() + " device=" + (device == null ? "/dev/video0" : device)
+                    + " io-mode=dmabuf ! video/x-raw,framerate=" + s.fps() + "/1";
+            case AUTO -> throw new IllegalStateException("source must be resolved before building the graph");
+        };
+    }
+
+    /** Crop, flip/rotate, alignment and scale to the stream size; nothing when identity. */
+    private String geometry(Eye eye) {
+        var s = config.stream();
+        CameraConfig cam = config.camera(eye);
+        boolean test = sources.get(eye) == SourceType.TEST;
+        String toStream = "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height();
+        if (cam.isIdentityGeometry()) {
+            return test ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream"
+                    : "videoconvertscale ! " + toStream;
+        }
+        if (gl) {
+            // Fragment source and uniforms are set by GraphPipeline from RectifyShader after parsing.
+            return "glupload ! glcolorconvert ! glshader name=shader_" + eye.key()
+                    + " ! glcolorconvert ! gldownload ! videoconvertscale ! " + toStream;
+        }
+        List<String> parts = new ArrayList<>();
+        int inW = test ? s.width() : cam.capture().width();
+        int inH = test ? s.height() : cam.capture().height();
+        var c = cam.crop();
+        if (!c.isNone()) {
+            int w = c.width() == 0 ? inW - c.x() : c.width();
+            int h = c.height() == 0 ? inH - c.y() : c.height();
+            parts.add("videocrop name=crop_" + eye.key() + " left=" + c.x() + " top=" + c.y()
+                    + " right=" + Math.max(0, inW - c.x() - w) + " bottom=" + Math.max(0, inH - c.y() - h));
+        }
+        parts.add("videoflip name=flip_" + eye.key() + " method=" + flipMethod(cam));
+        parts.add("videoconvertscale");
+        parts.add(toStream);
+        if (cam.offsetX() != 0 || cam.offsetY() != 0) {
+            // Negative videobox margins add border: shifting right = border left, crop right.
+            parts.add("videobox name=align_" + eye.key() + " left=" + (-cam.offsetX()) + " right=" + cam.offsetX()
+                    + " top=" + (-cam.offsetY()) + " bottom=" + cam.offsetY());
+            parts.add(toStream);
+        }
+        return String.join(" ! ", parts);
+    }
+
+    /** videoflip method for the net effect of flips and rotation (180° = both flips). */
+    static String flipMethod(CameraConfig cam) {
+        boolean h = cam.flipHorizontal() ^ (cam.rotation() == 180);
+        boolean v = cam.flipVertical() ^ (cam.rotation() == 180);
+        if (h && v) {
+            return "rotate-180";
+        }
+        return h ? "horizontal-flip" : v ? "vertical-flip" : "none";
+    }
+
+    private String encode(String track, CameraConfig cam, int fps) {
+        // The leaky queue in front of the encoder drops a frame rather than queueing latency when
+        // the encoder falls behind; h264parse config-interval=-1 puts SPS/PPS before every IDR.
+        return "queue name=encq_" + track + " max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream"
+                + " ! " + encoder.launch("enc_" + track, cam, fps)
+                + " ! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au"
+                + " ! tee name=tee_" + track + " allow-not-linked=true"
+                + " ! queue leaky=downstream max-size-buffers=1 ! fakesink name=idle_" + track
+                + " sync=false async=false";
+    }
+
+    /** One viewer's branch for one track, as gst-launch text (for --print and documentation). */
+    public static String viewerBranch(String track, int payloadType) {
+        return "tee_" + track + ". ! queue leaky=downstream max-size-buffers=30 max-size-bytes=0 max-size-time=0"
+                + " ! rtph264pay pt=" + payloadType + " mtu=1200 aggregate-mode=zero-latency config-interval=0"
+                + " ! webrtcbin.sink_%u";
+    }
+}

@@ -1,0 +1,308 @@
+package dev.stereo.gst;
+
+import dev.stereo.calibration.StereoConfig;
+import dev.stereo.calibration.StereoConfig.SourceType;
+import dev.stereo.core.Eye;
+import dev.stereo.core.PipelineStatus;
+import dev.stereo.core.StereoException;
+import dev.stereo.core.StereoPipeline;
+import dev.stereo.core.ViewerSession;
+import dev.stereo.core.gst.ForceKeyUnit;
+import dev.stereo.core.gst.GstThread;
+import dev.stereo.core.sdp.SdpOffer;
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.elements.AppSrc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Option 3: the whole media path in one GStreamer graph. Per eye: source → geometry → probe
+ * stamp → leaky queue → encoder → h264parse → tee; per viewer and track a leaky queue →
+ * rtph264pay → that viewer's webrtcbin. One encoder per track, whatever the number of viewers.
+ *
+ * <p>Ownership: this class owns the {@link Pipeline} and every element in it, the test-source
+ * thread and every viewer; {@link #close()} stops the pipeline (NULL) then disposes it on the
+ * Gst executor. Gst must already be initialised (the app does it once).
+ */
+public final class GraphPipeline implements StereoPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphPipeline.class);
+    /** At most one keyframe per track per this interval (joins and PLI/FIR alike). */
+    static final long KEYFRAME_MIN_INTERVAL_MS = 250;
+
+    private final StereoConfig config;
+    private final Map<String, Track> tracks = new LinkedHashMap<>();
+    private final Map<String, GraphViewer> viewers = new ConcurrentHashMap<>();
+    private final List<Object> keepAlive = new ArrayList<>(); // probes and callbacks: GC would kill them
+    private volatile String state = "stopped";
+    private volatile String error;
+    private EncoderChoice encoder;
+    private GraphDescription description;
+    private Pipeline pipeline;
+    private TestSourceDriver testSource;
+    private boolean closed;
+
+    /** One encoded output: a tee that viewers attach to, and its encoder. */
+    static final class Track {
+        final String name;
+        final int index;
+        Element encoder;
+        Element tee;
+        final AtomicLong framesEncoded = new AtomicLong();
+        KeyframeGate gate;
+
+        Track(String name, int index) {
+            this.name = name;
+            this.index = index;
+        }
+    }
+
+    /** @param config with every camera source resolved (TEST, LIBCAMERA or V4L2, never AUTO) */
+    public GraphPipeline(StereoConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "option3";
+    }
+
+    /** The graph this pipeline builds (valid after probing; {@link #start()} uses the same). */
+    public GraphDescription describe(boolean gl) {
+        Map<Eye, SourceType> sources = new EnumMap<>(Eye.class);
+        Map<Eye, String> devices = new EnumMap<>(Eye.class);
+        for (Eye eye : Eye.values()) {
+            sources.put(eye, config.camera(eye).source());
+            devices.put(eye, config.camera(eye).device());
+        }
+        return new GraphDescription(config, encoder == null ? EncoderChoice.probe() : encoder, sources, devices, gl);
+    }
+
+    @Override
+    public synchronized void start() throws StereoException {
+        if (closed) {
+            throw new StereoException("pipeline already closed");
+        }
+        state = "starting";
+        encoder = EncoderChoice.probe();
+        if (encoder.element() == null) {
+            state = "error";
+            throw new StereoException(encoder.reason()
+                    + ". Install gstreamer1.0-plugins-ugly (x264enc) or gstreamer1.0-plugins-bad (openh264enc).");
+        }
+        boolean needsGeometry = !config.left().isIdentityGeometry() || !config.right().isIdentityGeometry();
+        boolean gl = needsGeometry && GlProbe.works();
+        if (needsGeometry && !gl) {
+            LOG.warn("OpenGL is not available here ({}); crop/flip/alignment use CPU elements and lens "
+                    + "rectification is skipped", GlProbe.lastError());
+        }
+        description = describe(gl);
+        String launch = description.launch();
+        LOG.info("option3 graph:\n{}", launch);
+        GstThread.run(() -> build(launch), 10_000);
+        state = "running";
+    }
+
+    /** Runs on the Gst executor. */
+    private void build(String launch) {
+        pipeline = (Pipeline) Gst.parseLaunch(launch);
+        Bus bus = pipeline.getBus();
+        Bus.ERROR onError = (source, code, message) -> {
+            error = source.getName() + ": " + message;
+            state = "error";
+            LOG.error("pipeline error from {}: {}", source.getName(), message);
+        };
+        Bus.WARNING onWarning = (source, code, message) -> LOG.warn("pipeline warning from {}: {}",
+                source.getName(), message);
+        bus.connect(onError);
+        bus.connect(onWarning);
+        keepAlive.add(onError);
+        keepAlive.add(onWarning);
+
+        int index = 0;
+        for (String name : description.tracks()) {
+            Track t = new Track(name, index++);
+            t.encoder = pipeline.getElementByName("enc_" + name);
+            t.tee = pipeline.getElementByName("tee_" + name);
+            t.gate = new KeyframeGate(TimeUnit.MILLISECONDS.toNanos(KEYFRAME_MIN_INTERVAL_MS), System::nanoTime);
+            Pad.PROBE countFrames = (pad, info) -> {
+                t.framesEncoded.incrementAndGet();
+                return PadProbeReturn.OK;
+            };
+            t.encoder.getStaticPad("src").addProbe(PadProbeType.BUFFER, countFrames);
+            // PLI/FIR from browsers arrive as force-key-unit events through the tee; route them
+            // through the rate limiter instead of letting each one reach the encoder.
+            Pad.PROBE gateKeyframes = (pad, info) -> {
+                if (info.getEvent() != null && ForceKeyUnit.isForceKeyUnit(info.getEvent())) {
+                    requestKeyframe(t);
+                    return PadProbeReturn.DROP;
+                }
+                return PadProbeReturn.OK;
+            };
+            t.tee.getStaticPad("sink").addProbe(PadProbeType.EVENT_UPSTREAM, gateKeyframes);
+            keepAlive.add(countFrames);
+            keepAlive.add(gateKeyframes);
+            tracks.put(name, t);
+        }
+        Map<Eye, AppSrc> appsrcs = new EnumMap<>(Eye.class);
+        for (Eye eye : Eye.values()) {
+            if (config.camera(eye).source() == SourceType.TEST) {
+                appsrcs.put(eye, (AppSrc) pipeline.getElementByName("src_" + eye.key()));
+                ProbeStamper stamper = new ProbeStamper(pipeline, eye, config.stream().width(),
+                        config.stream().height());
+                pipeline.getElementByName("stamp_" + eye.key()).getStaticPad("src")
+                        .addProbe(PadProbeType.BUFFER, stamper);
+                keepAlive.add(stamper);
+            }
+        }
+        pipeline.play();
+        if (!appsrcs.isEmpty()) {
+            testSource = new TestSourceDriver(pipeline, appsrcs, config.stream().width(), config.stream().height(),
+                    config.stream().fps());
+            testSource.start();
+        }
+    }
+
+    /** Asks the track's encoder for an IDR, rate-limited; safe from any thread. */
+    void requestKeyframe(Track t) {
+        long delay = t.gate.request();
+        if (delay == 0) {
+            ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
+        } else if (delay > 0) {
+            Gst.getExecutor().schedule(() -> {
+                if (t.gate.fireDeferred() && !closed) {
+                    ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public ViewerSession connect(String offerSdp) throws StereoException {
+        if (!"running".equals(state)) {
+            throw new StereoException("the pipeline is not running" + (error == null ? "" : ": " + error));
+        }
+        SdpOffer offer = SdpOffer.parse(offerSdp, tracks.size());
+        GraphViewer viewer = new GraphViewer(this, offer);
+        GstThread.run(() -> viewer.attach(pipeline, new ArrayList<>(tracks.values())), 5_000);
+        try {
+            viewer.negotiate();
+        } catch (StereoException | RuntimeException e) {
+            viewer.close();
+            throw e;
+        }
+        viewers.put(viewer.id(), viewer);
+        viewer.onClosed(v -> viewers.remove(v.id()));
+        for (Track t : tracks.values()) {
+            requestKeyframe(t);
+        }
+        return viewer;
+    }
+
+    /** Called by a viewer when it closes: unlinks its branches on the Gst executor. */
+    void detach(GraphViewer viewer) {
+        viewers.remove(viewer.id());
+        if (pipeline == null) {
+            return;
+        }
+        try {
+            GstThread.run(() -> viewer.detach(pipeline), 5_000);
+        } catch (StereoException e) {
+            LOG.warn("viewer {} could not be detached cleanly: {}", viewer.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public PipelineStatus status() {
+        Map<String, PipelineStatus.EyeStatus> eyes = new LinkedHashMap<>();
+        for (Eye eye : Eye.values()) {
+            var cam = config.camera(eye);
+            Track t = tracks.get(tracks.containsKey("sbs") ? "sbs" : eye.key());
+            String source = cam.source().name().toLowerCase(java.util.Locale.ROOT)
+                    + (cam.device() == null ? "" : ":" + cam.device());
+            eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, encoder == null ? null : encoder.element(),
+                    encoder == null ? null : encoder.reason(), config.stream().width(), config.stream().height(),
+                    config.stream().fps(), cam.bitrateMbps(), t == null ? 0 : t.framesEncoded.get()));
+        }
+        return new PipelineStatus(name(), state, config.stream().layout().key(), eyes, viewers.size(),
+                countEncoders());
+    }
+
+    /** Video encoder elements in the running graph, viewer branches included (webrtcbin's DTLS/SRTP "encoders" are not counted). */
+    public int countEncoders() {
+        Pipeline p = pipeline;
+        if (p == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Element e : p.getElementsRecursive()) {
+            String klass = e.getFactory() == null ? "" : e.getFactory().getKlass();
+            if (klass.contains("Codec/Encoder/Video")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Decoder elements in the graph: none should ever be there (passthrough to viewers). */
+    public int countDecoders() {
+        Pipeline p = pipeline;
+        if (p == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Element e : p.getElementsRecursive()) {
+            String klass = e.getFactory() == null ? "" : e.getFactory().getKlass();
+            if (klass.contains("Codec/Decoder")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (GraphViewer v : List.copyOf(viewers.values())) {
+            v.close();
+        }
+        if (testSource != null) {
+            testSource.close();
+        }
+        Pipeline p = pipeline;
+        if (p != null) {
+            try {
+                GstThread.run(() -> {
+                    p.setState(State.NULL);
+                    p.getState(TimeUnit.SECONDS.toNanos(5));
+                    p.dispose();
+                }, 10_000);
+            } catch (StereoException e) {
+                LOG.warn("pipeline did not stop cleanly: {}", e.getMessage());
+            }
+        }
+        state = "stopped";
+    }
+}

@@ -1,0 +1,212 @@
+package dev.stereo.gst;
+
+import dev.stereo.core.StereoException;
+import dev.stereo.core.ViewerSession;
+import dev.stereo.core.gst.WebRtcPeer;
+import dev.stereo.core.sdp.SdpOffer;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.webrtc.WebRTCBin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One viewer of the option3 graph: per track a tee branch (leaky queue → rtph264pay) into the
+ * viewer's own webrtcbin. The leaky queue is what keeps a stalled viewer from blocking the tee,
+ * and with it the encoder and every other viewer.
+ *
+ * <p>Owned by {@link GraphPipeline}; the elements live in the pipeline's bin and are removed by
+ * {@link #detach(Pipeline)} on the Gst executor when the viewer closes.
+ */
+final class GraphViewer implements ViewerSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphViewer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** A viewer that never completes ICE within this time is dropped, freeing its slot. */
+    private static final long CONNECT_TIMEOUT_MS = 20_000;
+    /** How long "disconnected" may last before the viewer is dropped. */
+    private static final long DISCONNECTED_GRACE_MS = 5_000;
+
+    private final GraphPipeline owner;
+    private final SdpOffer offer;
+    private final String id;
+    private final WebRtcPeer peer;
+    private final List<Consumer<ViewerSession>> closeListeners = new CopyOnWriteArrayList<>();
+    private final List<Branch> branches = new ArrayList<>();
+    private final long createdAt = System.currentTimeMillis();
+    private WebRTCBin webrtc;
+    private String answer;
+    private ScheduledFuture<?> monitor;
+    private long disconnectedSince;
+    private boolean everConnected;
+    private volatile boolean closed;
+
+    private record Branch(Element tee, Pad teePad, Element queue, Element payloader) {}
+
+    GraphViewer(GraphPipeline owner, SdpOffer offer) {
+        this.owner = owner;
+        this.offer = offer;
+        byte[] raw = new byte[16];
+        RANDOM.nextBytes(raw);
+        this.id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        this.peer = new WebRtcPeer(id);
+    }
+
+    /** Builds and links this viewer's branches. Runs on the Gst executor. */
+    void attach(Pipeline pipeline, List<GraphPipeline.Track> tracks) {
+        webrtc = peer.create();
+        pipeline.add(webrtc);
+        webrtc.syncStateWithParent();
+        for (GraphPipeline.Track t : tracks) {
+            Element queue = ElementFactory.make("queue", "vq_" + id + "_" + t.index);
+            queue.set("leaky", 2); // downstream: drop the oldest access unit, never block the tee
+            queue.set("max-size-buffers", 30);
+            queue.set("max-size-bytes", 0);
+            queue.set("max-size-time", 0L);
+            Element pay = ElementFactory.make("rtph264pay", "pay_" + id + "_" + t.index);
+            pay.set("pt", offer.video().get(t.index).h264PayloadType());
+            pay.set("mtu", 1200);
+            pay.set("aggregate-mode", 1); // zero-latency: SPS/PPS in one STAP-A with the IDR
+            pay.set("config-interval", 0); // h264parse already puts SPS/PPS before every IDR
+            pipeline.addMany(queue, pay);
+            queue.link(pay);
+            Pad sink = webrtc.getRequestPad("sink_%u");
+            pay.getStaticPad("src").link(sink);
+            pay.syncStateWithParent();
+            queue.syncStateWithParent();
+            Pad teePad = t.tee.getRequestPad("src_%u");
+            teePad.link(queue.getStaticPad("sink"));
+            branches.add(new Branch(t.tee, teePad, queue, pay));
+        }
+    }
+
+    /** Answers the offer (blocking, off the Gst executor) and starts watching ICE. */
+    void negotiate() throws StereoException {
+        answer = peer.answer(offer, 5_000);
+        monitor = Gst.getExecutor().scheduleWithFixedDelay(this::watchIce, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchIce() {
+        if (closed) {
+            return;
+        }
+        String ice = peer.iceConnectionState();
+        long now = System.currentTimeMillis();
+        switch (ice) {
+            case "connected", "completed" -> {
+                everConnected = true;
+                disconnectedSince = 0;
+            }
+            case "failed", "closed" -> {
+                LOG.info("viewer {}: ICE {}; closing", id, ice);
+                closeAsync();
+            }
+            case "disconnected" -> {
+                if (disconnectedSince == 0) {
+                    disconnectedSince = now;
+                } else if (now - disconnectedSince > DISCONNECTED_GRACE_MS) {
+                    LOG.info("viewer {}: disconnected for {} ms; closing", id, now - disconnectedSince);
+                    closeAsync();
+                }
+            }
+            default -> {
+                if (!everConnected && now - createdAt > CONNECT_TIMEOUT_MS) {
+                    LOG.info("viewer {}: no ICE connection after {} ms; closing", id, CONNECT_TIMEOUT_MS);
+                    closeAsync();
+                }
+            }
+        }
+    }
+
+    /** close() waits on the Gst executor, so from the executor itself it must be queued. */
+    private void closeAsync() {
+        new Thread(this::close, "viewer-close-" + id).start();
+    }
+
+    /** Unlinks and removes the branches and the webrtcbin. Runs on the Gst executor. */
+    void detach(Pipeline pipeline) {
+        for (Branch b : branches) {
+            b.teePad().unlink(b.queue().getStaticPad("sink"));
+            b.tee().releaseRequestPad(b.teePad());
+        }
+        // webrtcbin first: until negotiated it blocks its sink pads, which would keep the queues'
+        // streaming threads from stopping.
+        if (webrtc != null) {
+            webrtc.setState(State.NULL);
+        }
+        for (Branch b : branches) {
+            b.payloader().setState(State.NULL);
+            b.queue().setState(State.NULL);
+            pipeline.removeMany(b.queue(), b.payloader());
+        }
+        branches.clear();
+        if (webrtc != null) {
+            pipeline.remove(webrtc);
+            webrtc = null;
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String answerSdp() {
+        return answer;
+    }
+
+    @Override
+    public void addRemoteCandidate(int mlineIndex, String candidate) {
+        if (!closed && webrtc != null) {
+            peer.addRemoteCandidate(mlineIndex, candidate);
+        }
+    }
+
+    @Override
+    public void onClosed(Consumer<ViewerSession> listener) {
+        closeListeners.add(listener);
+        if (closed) {
+            listener.accept(this);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (monitor != null) {
+            monitor.cancel(false);
+        }
+        owner.detach(this);
+        for (Consumer<ViewerSession> l : closeListeners) {
+            try {
+                l.accept(this);
+            } catch (RuntimeException e) {
+                LOG.warn("close listener of viewer {} failed", id, e);
+            }
+        }
+    }
+}

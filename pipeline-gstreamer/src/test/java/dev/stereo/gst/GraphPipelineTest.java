@@ -1,0 +1,67 @@
+package dev.stereo.gst;
+
+import dev.stereo.calibration.ConfigLoader;
+import dev.stereo.calibration.StereoConfig;
+import dev.stereo.core.PipelineStatus;
+import dev.stereo.core.ViewerSession;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Version;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real graph with the real webrtcbin, answering a Chromium-shaped offer. */
+class GraphPipelineTest {
+
+    @BeforeAll
+    static void init() {
+        if (!Gst.isInitialized()) {
+            Gst.init(Version.of(1, 16), "test");
+        }
+    }
+
+    static StereoConfig smallTestConfig() throws Exception {
+        return ConfigLoader.parse("""
+                stream: {width: 640, height: 360, fps: 30}
+                cameras:
+                  left: {source: test, bitrate_mbps: 2}
+                  right: {source: test, bitrate_mbps: 2}
+                """, Path.of("test.yaml"));
+    }
+
+    static String offer() throws Exception {
+        try (InputStream in = GraphPipelineTest.class.getResourceAsStream("/chrome-offer-2video.sdp")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\n", "\r\n");
+        }
+    }
+
+    @Test
+    void answersWithTwoSendonlyH264TracksAndOneEncoderPerEye() throws Exception {
+        try (GraphPipeline p = new GraphPipeline(smallTestConfig())) {
+            p.start();
+            Thread.sleep(500);
+            ViewerSession v = p.connect(offer());
+            String answer = v.answerSdp();
+            System.out.println(answer);
+            assertEquals(2, answer.split("m=video ").length - 1, answer);
+            assertEquals(2, answer.split("a=sendonly").length - 1, answer);
+            assertTrue(answer.contains("a=rtpmap:106 H264/90000"), answer);
+            assertTrue(answer.contains("candidate:"), "answer carries candidates: " + answer);
+            Thread.sleep(500);
+            PipelineStatus s = p.status();
+            assertEquals(2, s.encoders());
+            assertEquals(1, s.viewers());
+            assertTrue(s.eyes().get("left").framesEncoded() > 5, "frames encoded: " + s);
+            assertEquals(0, p.countDecoders());
+            v.close();
+            assertEquals(0, p.status().viewers());
+            assertEquals(2, p.status().encoders());
+        }
+    }
+}
