@@ -1,0 +1,40 @@
+package dev.stereo.calibration;
+
+import dev.stereo.calibration.StereoConfig.CameraConfig;
+import dev.stereo.calibration.StereoConfig.Crop;
+import dev.stereo.calibration.StereoConfig.Distortion;
+import dev.stereo.calibration.StereoConfig.Layout;
+import dev.stereo.calibration.StereoConfig.ServerConfig;
+import dev.stereo.calibration.StereoConfig.Size;
+import dev.stereo.calibration.StereoConfig.SourceType;
+import dev.stereo.calibration.StereoConfig.SpsPpsMode;
+import dev.stereo.calibration.StereoConfig.StreamConfig;
+
+import java.nio.file.Path;
+
+/**
+ * The built-in defaults: a Pi 5 with two IMX708 (Camera Module 3), each eye 1280x720 at 72 fps
+ * scaled from the sensor's 1536x864 binned mode (same 16:9 field of view, so no crop is needed).
+ * {@code config/camera_profiles.yaml} spells out exactly these values; a test keeps the two equal.
+ * Immutable constants.
+ */
+final class ConfigDefaults {
+
+    static final ServerConfig SERVER = new ServerConfig(
+            "0.0.0.0", 8443, 8080, null, null, Path.of("/var/lib/stereo"), null, 4);
+
+    // 72 Hz is the Quest's default refresh rate; matching it avoids judder from rate conversion.
+    static final StreamConfig STREAM = new StreamConfig(1280, 720, 72, Layout.DUAL_TRACK);
+
+    /**
+     * Both eyes default alike; the camera is picked by eye (libcamera index 0 = left,
+     * 1 = right) because device is null. One GOP per second at 72 fps, every keyframe an IDR.
+     */
+    static final CameraConfig CAMERA = new CameraConfig(
+            SourceType.AUTO, null, new Size(1536, 864), Crop.NONE, false, false, 0, 0, 0,
+            12.0, 72, 72, SpsPpsMode.EVERY_IDR, null, null, Distortion.NONE);
+
+    static final StereoConfig CONFIG = new StereoConfig(null, SERVER, STREAM, CAMERA, CAMERA);
+
+    private ConfigDefaults() {}
+}
