@@ -1,0 +1,146 @@
+package dev.stereo.web;
+
+import dev.stereo.core.BadOfferException;
+import dev.stereo.core.StereoException;
+import dev.stereo.core.StereoPipeline;
+import dev.stereo.core.ViewerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The web layer's table of live viewer sessions (id → session) and the viewer cap.
+ *
+ * <p>Thread-safety: every method may be called from any HTTP thread, and the pipeline's
+ * {@code onClosed} callbacks arrive on arbitrary threads. A slot is reserved <em>before</em>
+ * {@link StereoPipeline#connect} (which blocks for ICE gathering), so concurrent offers can never
+ * overshoot {@code maxViewers}; the slot is given back exactly once, when the session leaves the
+ * table (DELETE, its {@code onClosed}, or {@link #closeAll()}) or when connect fails.
+ *
+ * <p>Ownership: sessions belong to the pipeline; this table only closes them on WHEP DELETE and on
+ * shutdown, as the {@link ViewerSession} contract allows.
+ */
+final class SessionTable {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionTable.class);
+
+    /** A live session and its offer's mids, needed to map trickled candidates to m-lines. */
+    record Entry(ViewerSession session, List<String> offerMids) {}
+
+    private final StereoPipeline pipeline;
+    private final int maxViewers;
+    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Reserved (connect in progress) plus live sessions. */
+    private final AtomicInteger slots = new AtomicInteger();
+    private volatile boolean closed;
+
+    SessionTable(StereoPipeline pipeline, int maxViewers) {
+        this.pipeline = pipeline;
+        this.maxViewers = maxViewers;
+    }
+
+    /**
+     * Asks the pipeline for a session answering {@code offerSdp} and records it. Blocks while the
+     * pipeline gathers ICE candidates (a few seconds at most).
+     *
+     * @throws ApiError 503 at capacity or when the pipeline cannot take a viewer, 400 for a bad offer
+     */
+    Entry open(String offerSdp) {
+        if (closed) {
+            throw ApiError.unavailable("shutting_down", "the server is shutting down");
+        }
+        reserveSlot();
+        boolean handedOver = false;
+        try {
+            ViewerSession session = pipeline.connect(offerSdp);
+            Entry entry = new Entry(session, Collections.unmodifiableList(TrickleFragment.mids(offerSdp)));
+            if (sessions.putIfAbsent(session.id(), entry) != null) {
+                session.close();
+                throw new IllegalStateException("pipeline returned a duplicate session id " + session.id());
+            }
+            handedOver = true; // from here the slot is released by remove()
+            session.onClosed(s -> remove(entry));
+            // The session may have ended before the listener was attached, or we may be shutting down.
+            if (session.isClosed()) {
+                remove(entry);
+            }
+            if (closed) {
+                remove(entry);
+                session.close();
+                throw ApiError.unavailable("shutting_down", "the server is shutting down");
+            }
+            log.info("viewer {} connected ({} live)", session.id(), sessions.size());
+            return entry;
+        } catch (BadOfferException e) {
+            throw ApiError.badRequest("bad_offer", e.getMessage());
+        } catch (StereoException e) {
+            // The message is user-facing by contract (e.g. "pipeline is not running"); the
+            // condition is usually temporary, hence 503 rather than 500.
+            throw ApiError.unavailable("pipeline_unavailable", e.getMessage());
+        } finally {
+            if (!handedOver) {
+                slots.decrementAndGet();
+            }
+        }
+    }
+
+    private void reserveSlot() {
+        while (true) {
+            int n = slots.get();
+            if (n >= maxViewers) {
+                throw ApiError.unavailable("at_capacity",
+                        "all " + maxViewers + " viewer slots are in use; try again later");
+            }
+            if (slots.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    Entry get(String id) {
+        Entry entry = sessions.get(id);
+        if (entry == null) {
+            throw ApiError.notFound("no viewer session " + id);
+        }
+        return entry;
+    }
+
+    /** Removes the session from the table, frees its slot, then closes it (WHEP DELETE). */
+    void close(String id) {
+        Entry entry = get(id);
+        remove(entry);
+        entry.session().close();
+    }
+
+    /** Idempotent: frees the slot only for the call that actually removed the entry. */
+    private void remove(Entry entry) {
+        if (sessions.remove(entry.session().id(), entry)) {
+            slots.decrementAndGet();
+            log.info("viewer {} left ({} live)", entry.session().id(), sessions.size());
+        }
+    }
+
+    /** Live sessions, as reported in {@code /api/status}. */
+    int size() {
+        return sessions.size();
+    }
+
+    /** Refuses new sessions and closes every live one. Idempotent. */
+    void closeAll() {
+        closed = true;
+        for (Entry entry : new ArrayList<>(sessions.values())) {
+            remove(entry);
+            try {
+                entry.session().close();
+            } catch (RuntimeException e) {
+                log.warn("closing viewer {} failed", entry.session().id(), e);
+            }
+        }
+    }
+}
