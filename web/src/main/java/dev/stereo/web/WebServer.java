@@ -137,11 +137,17 @@ public final class WebServer implements AutoCloseable {
                 sf.location = Location.EXTERNAL;
             });
         }
-        config.staticFiles.add(sf -> {
-            sf.hostedPath = "/";
-            sf.directory = "/web";
-            sf.location = Location.CLASSPATH;
-        });
+        // Javalin refuses to start on a missing classpath folder; a build without the client
+        // (or a stripped jar) should still serve signalling, so only add it when present.
+        if (WebServer.class.getResource("/web") != null) {
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+            });
+        } else if (settings.staticDir() == null) {
+            log.warn("no web client bundled (classpath /web missing) and no staticDir set: only the API is served");
+        }
 
         // Order matters: redirect plain HTTP before anything else, then authenticate matched routes.
         HttpsRedirect redirect = new HttpsRedirect(this::httpsPort);
