@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link #viewerBranch}).
  *
  * <p>Named elements the pipeline looks up: {@code src_<eye>} (appsrc for the test source),
- * {@code stamp_<eye>} (where the probe is stamped, after all geometry), {@code shader_<eye>}
+ * {@code shader_<eye>}
  * (GL rectification), {@code enc_<track>}, {@code tee_<track>}; {@code <track>} is the eye key in
  * dual-track layout and {@code sbs} in side-by-side.
  *
@@ -39,7 +39,7 @@ public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<E
         List<String> chains = new ArrayList<>();
         boolean sbs = s.layout() == StereoConfig.Layout.SIDE_BY_SIDE;
         for (Eye eye : Eye.values()) {
-            String chain = source(eye) + " ! " + geometry(eye) + " ! identity name=stamp_" + eye.key();
+            String chain = source(eye) + " ! " + geometry(eye);
             if (sbs) {
                 chain += " ! sbs.sink_" + eye.id();
             } else {

@@ -165,11 +165,6 @@ public final class GraphPipeline implements StereoPipeline {
         for (Eye eye : Eye.values()) {
             if (config.camera(eye).source() == SourceType.TEST) {
                 appsrcs.put(eye, (AppSrc) pipeline.getElementByName("src_" + eye.key()));
-                ProbeStamper stamper = new ProbeStamper(pipeline, eye, config.stream().width(),
-                        config.stream().height());
-                pipeline.getElementByName("stamp_" + eye.key()).getStaticPad("src")
-                        .addProbe(PadProbeType.BUFFER, stamper);
-                keepAlive.add(stamper);
             }
         }
         pipeline.play();

@@ -2,6 +2,7 @@ package dev.stereo.gst;
 
 import dev.stereo.camera.TestScene;
 import dev.stereo.core.Eye;
+import dev.stereo.core.probe.ProbeStamp;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Clock;
 import org.freedesktop.gstreamer.FlowReturn;
@@ -18,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Feeds the test scene into the per-eye appsrc elements at the configured rate from one thread,
  * so that both eyes of a tick carry the same timestamp (the "one shared instant" the probe needs).
- * Each frame is rendered straight into the GStreamer buffer's memory: no intermediate copy.
+ * Each frame is rendered and stamped (PROBE.md) straight into the GStreamer buffer's memory: no
+ * intermediate copy. The stamp is written before any geometry, which is why the test source's
+ * frames are generated at the stream size and geometry is normally identity for it.
  *
  * <p>Lifecycle: {@link #start()} starts the thread; {@link #close()} stops and joins it. It does
  * not own the pipeline or the appsrcs (the pipeline does).
@@ -65,10 +68,12 @@ final class TestSourceDriver implements AutoCloseable {
                 clock = pipeline.getClock();
             }
             long pts = clock == null ? 0 : Math.max(0, clock.getTime() - pipeline.getBaseTime());
+            long captureEpochMs = System.currentTimeMillis(); // one instant for both eyes
             for (Map.Entry<Eye, AppSrc> e : sources.entrySet()) {
                 Buffer buffer = new Buffer(frameBytes);
                 ByteBuffer bytes = buffer.map(true);
                 scenes.get(e.getKey()).render(bytes, frame);
+                ProbeStamp.stampI420(bytes, width, height, captureEpochMs, e.getKey().id(), false);
                 buffer.unmap();
                 buffer.setPresentationTimestamp(pts);
                 buffer.setDuration(periodNanos);

@@ -50,6 +50,9 @@ public final class WebRtcPeer {
     public WebRTCBin create() {
         webrtc = (WebRTCBin) ElementFactory.make("webrtcbin", "webrtc-" + id);
         webrtc.set("bundle-policy", 3); // max-bundle: one ICE/DTLS transport for both eyes
+        if (LoopbackIce.enableIfOnlyLoopback(webrtc)) {
+            LOG.debug("viewer {}: only loopback is up; gathering on 127.0.0.1", id);
+        }
         return webrtc;
     }
 
@@ -65,20 +68,28 @@ public final class WebRtcPeer {
         long deadline = System.currentTimeMillis() + timeoutMs;
         SDPMessage remote = new SDPMessage();
         remote.parseBuffer(offer.text());
-        Structure setRemote = call("set-remote-description",
-                new WebRTCSessionDescription(WebRTCSDPType.OFFER, remote));
-        failIfError(setRemote, "the offer was rejected");
+        call("set-remote-description", new WebRTCSessionDescription(WebRTCSDPType.OFFER, remote));
 
+        // The answer lives inside the promise's reply; apply a copy made from its text so that
+        // no native object is owned twice (the signal's GValue takes what it is given).
+        String answerText;
         Promise create = new Promise();
-        webrtc.emit("create-answer", null, create);
-        create.waitResult();
-        Structure reply = reply(create);
-        failIfError(reply, "no answer could be made");
-        Object answer = reply == null ? null : reply.getValue("answer");
-        if (!(answer instanceof WebRTCSessionDescription desc)) {
-            throw new BadOfferException("no answer could be made for this offer");
+        try {
+            webrtc.emit("create-answer", null, create);
+            create.waitResult();
+            Structure reply = reply(create);
+            failIfError(reply, "no answer could be made");
+            Object answer = reply == null ? null : reply.getValue("answer");
+            if (!(answer instanceof WebRTCSessionDescription d)) {
+                throw new BadOfferException("no answer could be made for this offer");
+            }
+            answerText = d.getSDPMessage().toString();
+        } finally {
+            create.dispose();
         }
-        failIfError(call("set-local-description", desc), "the answer could not be applied");
+        SDPMessage local = new SDPMessage();
+        local.parseBuffer(answerText);
+        call("set-local-description", new WebRTCSessionDescription(WebRTCSDPType.ANSWER, local));
 
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
             if (System.currentTimeMillis() > deadline) {
@@ -108,11 +119,24 @@ public final class WebRtcPeer {
         return state == null ? "new" : state.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private Structure call(String signal, Object description) {
+    /**
+     * Emits a set-*-description action with its own promise. The signal's GValue takes the
+     * description, so the Java wrapper must give up ownership first (as gst1-java-core's own
+     * helpers do); otherwise it would be freed twice.
+     */
+    private Structure call(String signal, WebRTCSessionDescription description) throws BadOfferException {
+        description.disown();
         Promise p = new Promise();
-        webrtc.emit(signal, description, p);
-        p.waitResult();
-        return reply(p);
+        try {
+            webrtc.emit(signal, description, p);
+            p.waitResult();
+            Structure reply = reply(p);
+            failIfError(reply, signal.startsWith("set-remote") ? "the offer was rejected"
+                    : "the answer could not be applied");
+            return reply;
+        } finally {
+            p.dispose();
+        }
     }
 
     /** gst1-java-core's getReply() throws on a successful promise with no reply structure. */

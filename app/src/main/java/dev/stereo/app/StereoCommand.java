@@ -1,0 +1,68 @@
+package dev.stereo.app;
+
+import dev.stereo.calibration.StereoConfig;
+import dev.stereo.core.StereoException;
+import dev.stereo.core.StereoPipeline;
+import dev.stereo.web.WebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code stereo [options]}: serves the stereo stream over HTTPS until stopped (SIGTERM/Ctrl-C).
+ */
+@Command(name = "stereo", mixinStandardHelpOptions = true, version = "stereo 0.1.0",
+        sortOptions = false,
+        description = {
+            "Streams two cameras (or the built-in test source) as a low-latency stereo WebRTC source "
+                    + "for a Meta Quest: open https://<host>:<port>/ in the headset and press Enter VR.",
+            "Without a subcommand it serves; see also 'check' and 'pipeline --print'."},
+        subcommands = {CheckCommand.class, PipelineCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the appliance could not start or stopped on an error",
+            "2:bad usage or an invalid configuration file (nothing was started)"})
+public final class StereoCommand implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StereoCommand.class);
+    private static volatile boolean serving;
+
+    @Mixin
+    SharedOptions options;
+
+    /** True once serve has started: main must then not exit when the command returns. */
+    static boolean servingForever() {
+        return serving;
+    }
+
+    @Override
+    public void run() {
+        StereoConfig config = options.loadConfig();
+        Wiring.initGStreamer();
+        StereoPipeline pipeline = Wiring.pipeline(options.pipeline, config);
+        WebServer web = new WebServer(Wiring.webSettings(config), pipeline);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            web.close();
+            pipeline.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            pipeline.start();
+            web.start();
+        } catch (StereoException | RuntimeException e) {
+            web.close();
+            pipeline.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        serving = true;
+        var status = pipeline.status();
+        var left = status.eyes().get("left");
+        LOG.info("serving {} on https://{}:{}/ ({} {}x{}@{}, encoder {}, source {})", pipeline.name(),
+                Wiring.displayHost(config.server().bind()), web.httpsPort(), status.layout(), left.width(),
+                left.height(), left.fps(), left.encoder(), left.source());
+    }
+}
