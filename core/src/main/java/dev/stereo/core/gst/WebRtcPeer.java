@@ -68,7 +68,10 @@ public final class WebRtcPeer {
         long deadline = System.currentTimeMillis() + timeoutMs;
         SDPMessage remote = new SDPMessage();
         remote.parseBuffer(offer.text());
-        call("set-remote-description", new WebRTCSessionDescription(WebRTCSDPType.OFFER, remote));
+        WebRTCSessionDescription offerDesc = new WebRTCSessionDescription(WebRTCSDPType.OFFER, remote);
+        // The description took the message (transfer full); the Java wrapper must not free it too.
+        remote.disown();
+        call("set-remote-description", offerDesc);
 
         // The answer lives inside the promise's reply; apply a copy made from its text so that
         // no native object is owned twice (the signal's GValue takes what it is given).
@@ -83,13 +86,17 @@ public final class WebRtcPeer {
             if (!(answer instanceof WebRTCSessionDescription d)) {
                 throw new BadOfferException("no answer could be made for this offer");
             }
+            // d is borrowed from the reply, which create.dispose() frees: Java must not free it again.
+            d.disown();
             answerText = d.getSDPMessage().toString();
         } finally {
             create.dispose();
         }
         SDPMessage local = new SDPMessage();
         local.parseBuffer(answerText);
-        call("set-local-description", new WebRTCSessionDescription(WebRTCSDPType.ANSWER, local));
+        WebRTCSessionDescription answerDesc = new WebRTCSessionDescription(WebRTCSDPType.ANSWER, local);
+        local.disown(); // taken by the description, as above
+        call("set-local-description", answerDesc);
 
         while (webrtc.getICEGatheringState() != WebRTCICEGatheringState.COMPLETE) {
             if (System.currentTimeMillis() > deadline) {
