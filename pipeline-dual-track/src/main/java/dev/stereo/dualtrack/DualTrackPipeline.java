@@ -1,0 +1,362 @@
+package dev.stereo.dualtrack;
+
+import dev.stereo.calibration.StereoConfig;
+import dev.stereo.calibration.StereoConfig.CameraConfig;
+import dev.stereo.calibration.StereoConfig.SourceType;
+import dev.stereo.core.Eye;
+import dev.stereo.core.PipelineStatus;
+import dev.stereo.core.StereoException;
+import dev.stereo.core.StereoPipeline;
+import dev.stereo.core.ViewerSession;
+import dev.stereo.core.gst.GstThread;
+import dev.stereo.core.sdp.SdpOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Option 2, dual-track passthrough: Java owns capture and H.264 encoding per eye (JavaCPP
+ * FFmpeg: {@code h264_v4l2m2m}, {@code libx264} or {@code libopenh264}; or an external encoder
+ * process), and every viewer gets the encoded access units as they are, on two WebRTC video
+ * tracks (left first). One encoder per eye, whatever the number of viewers.
+ *
+ * <pre>
+ *  test source (one tick, both eyes) ─┐
+ *  libcamerasrc → appsink (per eye)  ─┼→ FrameMailbox → EyeEncoder (FFmpeg) ─┐
+ *  V4L2 via libavdevice (per eye)    ─┘                                       ├→ AccessUnitBroadcaster (per eye)
+ *  external encoder stdout → AnnexBSplitter ──────────────────────────────────┘      │ bounded queue per viewer
+ *                                             viewer: appsrc → rtph264pay → webrtcbin (own pipeline)
+ * </pre>
+ *
+ * <p>Needs: a validated {@link StereoConfig} with every camera source resolved (TEST, LIBCAMERA or
+ * V4L2, never AUTO) and {@code layout: dual-track}; GStreamer initialised by the caller
+ * ({@code Gst.init}) before {@link #start()}, as for option3. FFmpeg's natives load on first use.
+ *
+ * <p>Lifecycle: the constructor has no side effects; {@link #start()} opens encoders and sources
+ * (failures are {@link StereoException}s saying what and why, and leave nothing open);
+ * {@link #close()} closes viewers, sources and encoders, idempotently. Ownership: this class owns
+ * every encoder (through {@link EyeEncoder}), source, broadcaster and viewer. Threads:
+ * {@link #connect}, {@link #status} and {@link #close} from any thread.
+ */
+public final class DualTrackPipeline implements StereoPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DualTrackPipeline.class);
+
+    private final StereoConfig config;
+    private final DualTrackOptions options;
+    private final Map<Eye, Track> tracks = new EnumMap<>(Eye.class);
+    private final Map<String, DualTrackViewer> viewers = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> sources = new ArrayList<>();
+    private volatile java.util.function.Consumer<DualTrackViewer> viewerBuilt = v -> { };
+    private volatile String state = "stopped";
+    private volatile String error;
+    private boolean started;
+    private boolean closed;
+
+    /** One eye: its keyframe requests, its fan-out, and whatever encodes it. */
+    static final class Track {
+        final Eye eye;
+        final EncoderSettings settings;
+        final KeyframeRequests keyframes;
+        final AccessUnitBroadcaster broadcaster;
+        String source;
+        FrameMailbox mailbox;
+        EyeEncoder encoder;
+        ExternalEncoderSource external;
+
+        Track(Eye eye, EncoderSettings settings, long keyframeMinIntervalMs) {
+            this.eye = eye;
+            this.settings = settings;
+            this.keyframes = new KeyframeRequests(TimeUnit.MILLISECONDS.toNanos(keyframeMinIntervalMs), System::nanoTime);
+            this.broadcaster = new AccessUnitBroadcaster(eye.key(), keyframes::request);
+        }
+
+        CodecChoice choice() {
+            return external != null ? external.choice() : encoder != null ? encoder.choice() : null;
+        }
+
+        long framesEncoded() {
+            return external != null ? external.units() : encoder != null ? encoder.framesEncoded() : 0;
+        }
+
+        boolean encoderAlive() {
+            return external != null ? external.isAlive() : encoder != null && encoder.isAlive();
+        }
+    }
+
+    /** With {@link DualTrackOptions#defaults()}. */
+    public DualTrackPipeline(StereoConfig config) {
+        this(config, DualTrackOptions.defaults());
+    }
+
+    /**
+     * @param config validated, sources resolved (never AUTO), layout dual-track
+     * @param options external encoders per eye, codec order, queue sizes
+     */
+    public DualTrackPipeline(StereoConfig config, DualTrackOptions options) {
+        this.config = config;
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return "option2";
+    }
+
+    @Override
+    public synchronized void start() throws StereoException {
+        if (closed) {
+            throw new StereoException("pipeline already closed");
+        }
+        if (started) {
+            throw new StereoException("pipeline already started");
+        }
+        started = true;
+        state = "starting";
+        try {
+            open();
+        } catch (StereoException | RuntimeException e) {
+            state = "error";
+            error = e.getMessage();
+            shutdown();
+            state = "error";
+            throw e instanceof StereoException se ? se : new StereoException("option2 could not start: " + e, e);
+        }
+        state = "running";
+    }
+
+    private void open() throws StereoException {
+        if (config.stream().layout() != StereoConfig.Layout.DUAL_TRACK) {
+            throw new StereoException("option2 sends one track per eye; layout \""
+                    + config.stream().layout().key() + "\" needs --pipeline=option3");
+        }
+        for (Eye eye : Eye.values()) {
+            tracks.put(eye, new Track(eye, EncoderSettings.of(config, eye), options.keyframeMinIntervalMs()));
+        }
+        Map<Eye, FrameMailbox> testEyes = new EnumMap<>(Eye.class);
+        Map<Eye, TestFrameSource.Size> testSizes = new EnumMap<>(Eye.class);
+        for (Track t : tracks.values()) {
+            CameraConfig cam = config.camera(t.eye);
+            ExternalEncoderSettings ext = options.external().get(t.eye);
+            if (ext != null) {
+                List<String> command = ext.expand(placeholders(t, cam));
+                t.external = new ExternalEncoderSource(t.eye, ext, command, t.broadcaster);
+                t.source = "external:" + ext.program();
+                continue;
+            }
+            if (cam.source() == SourceType.AUTO) {
+                throw new StereoException("cameras." + t.eye.key() + ".source is auto: the app resolves it "
+                        + "before building a pipeline");
+            }
+            FfmpegEncoder enc = FfmpegEncoder.open(t.settings, options.codecs());
+            LOG.info("{} eye encoder: {} ({})", t.eye.key(), enc.choice().codec(), enc.choice().reason());
+            t.mailbox = new FrameMailbox(t.settings.width() * t.settings.height() * 3 / 2, 3);
+            t.encoder = new EyeEncoder(t.eye, enc, t.mailbox, t.keyframes, t.broadcaster, this::encoderFailed);
+            t.source = cam.source().name().toLowerCase(Locale.ROOT) + (cam.device() == null ? "" : ":" + cam.device());
+            switch (cam.source()) {
+                case TEST -> {
+                    testEyes.put(t.eye, t.mailbox);
+                    testSizes.put(t.eye, new TestFrameSource.Size(t.settings.width(), t.settings.height()));
+                }
+                case V4L2 -> sources.add(new V4l2FrameSource(t.eye, cam.device() == null ? "/dev/video" + t.eye.id()
+                        : cam.device(), t.settings.width(), t.settings.height(), t.settings.fps(), t.mailbox,
+                        this::sourceFailed));
+                case LIBCAMERA -> sources.add(new LibcameraFrameSource(t.eye, cam, t.settings.width(),
+                        t.settings.height(), t.settings.fps(), t.mailbox, this::sourceFailed));
+                default -> throw new IllegalStateException("unhandled source " + cam.source());
+            }
+        }
+        if (!testEyes.isEmpty()) {
+            sources.add(0, new TestFrameSource(testEyes, testSizes, config.stream().fps()));
+        }
+        for (Track t : tracks.values()) {
+            if (t.encoder != null) {
+                t.encoder.start();
+            }
+        }
+        for (AutoCloseable s : sources) {
+            if (s instanceof TestFrameSource ts) {
+                ts.start();
+            } else if (s instanceof V4l2FrameSource vs) {
+                vs.start();
+            } else if (s instanceof LibcameraFrameSource ls) {
+                ls.start();
+            }
+        }
+        for (Track t : tracks.values()) {
+            if (t.external != null) {
+                t.external.start();
+            }
+        }
+    }
+
+    private static Map<String, String> placeholders(Track t, CameraConfig cam) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("width", Integer.toString(t.settings.width()));
+        m.put("height", Integer.toString(t.settings.height()));
+        m.put("fps", Integer.toString(t.settings.fps()));
+        m.put("bitrate_kbps", Long.toString(t.settings.bitrate() / 1000));
+        m.put("bitrate", Long.toString(t.settings.bitrate()));
+        m.put("gop", Integer.toString(t.settings.gopFrames()));
+        m.put("camera", cam.device() == null ? Integer.toString(t.eye.id()) : cam.device());
+        return m;
+    }
+
+    private void encoderFailed(EncoderException e) {
+        fail(e.getMessage());
+    }
+
+    private void sourceFailed(StereoException e) {
+        fail(e.getMessage());
+    }
+
+    private void fail(String message) {
+        if (closed) {
+            return;
+        }
+        error = message;
+        state = "error";
+        LOG.error("option2 pipeline error: {}", message);
+    }
+
+    /** Asks the eye's encoder for an IDR (rate-limited there). Any thread. */
+    void requestKeyframe(Eye eye) {
+        Track t = tracks.get(eye);
+        if (t != null) {
+            t.keyframes.request();
+        }
+    }
+
+    int viewerQueueUnits() {
+        return options.viewerQueueUnits();
+    }
+
+    /** The eye's fan-out (tests tap it). */
+    AccessUnitBroadcaster broadcaster(Eye eye) {
+        return tracks.get(eye).broadcaster;
+    }
+
+    /** The eye's keyframe requests (tests count them). */
+    KeyframeRequests keyframes(Eye eye) {
+        return tracks.get(eye).keyframes;
+    }
+
+    /** The external encoder of an eye, or null. */
+    ExternalEncoderSource external(Eye eye) {
+        Track t = tracks.get(eye);
+        return t == null ? null : t.external;
+    }
+
+    @Override
+    public ViewerSession connect(String offerSdp) throws StereoException {
+        if (!"running".equals(state)) {
+            throw new StereoException("the pipeline is not running" + (error == null ? "" : ": " + error));
+        }
+        SdpOffer offer = SdpOffer.parse(offerSdp, tracks.size());
+        DualTrackViewer viewer = new DualTrackViewer(this, offer, new ArrayList<>(tracks.values()));
+        viewers.put(viewer.id(), viewer);
+        try {
+            GstThread.run(viewer::build, 5_000);
+            viewerBuilt.accept(viewer);
+            viewer.negotiate();
+        } catch (StereoException | RuntimeException e) {
+            viewer.close();
+            throw e;
+        }
+        viewer.startSending();
+        synchronized (this) {
+            if (closed) {
+                viewer.close();
+                throw new StereoException("the pipeline was closed");
+            }
+        }
+        return viewer;
+    }
+
+    /** Tests: sees each viewer after its pipeline is built, before any unit is sent to it. */
+    void onViewerBuilt(java.util.function.Consumer<DualTrackViewer> hook) {
+        viewerBuilt = hook;
+    }
+
+    /** A viewer has closed: forget it. */
+    void viewerClosed(DualTrackViewer viewer) {
+        viewers.remove(viewer.id());
+    }
+
+    /** Viewers currently open (tests). */
+    List<DualTrackViewer> viewers() {
+        return List.copyOf(viewers.values());
+    }
+
+    @Override
+    public PipelineStatus status() {
+        Map<String, PipelineStatus.EyeStatus> eyes = new LinkedHashMap<>();
+        int encoders = 0;
+        for (Eye eye : Eye.values()) {
+            CameraConfig cam = config.camera(eye);
+            Track t = tracks.get(eye);
+            EncoderSettings s = t != null ? t.settings : EncoderSettings.of(config, eye);
+            CodecChoice choice = t == null ? null : t.choice();
+            String source = t != null && t.source != null ? t.source
+                    : cam.source().name().toLowerCase(Locale.ROOT) + (cam.device() == null ? "" : ":" + cam.device());
+            if (t != null && t.encoderAlive()) {
+                encoders++;
+            }
+            eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, choice == null ? null : choice.codec(),
+                    choice == null ? null : choice.reason(), s.width(), s.height(), s.fps(), s.bitrateMbps(),
+                    t == null ? 0 : t.framesEncoded()));
+        }
+        return new PipelineStatus(name(), state, config.stream().layout().key(), eyes, viewers.size(), encoders);
+    }
+
+    /** The last error (state "error"), or null. */
+    public String error() {
+        return error;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        shutdown();
+        state = "stopped";
+    }
+
+    /** Viewers, then sources, then encoders (so no encoder is freed while fed). */
+    private void shutdown() {
+        for (DualTrackViewer v : List.copyOf(viewers.values())) {
+            v.close();
+        }
+        for (AutoCloseable s : sources) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", s.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        sources.clear();
+        for (Track t : tracks.values()) {
+            if (t.mailbox != null) {
+                t.mailbox.close();
+            }
+            if (t.encoder != null) {
+                t.encoder.close();
+            }
+            if (t.external != null) {
+                t.external.close();
+            }
+        }
+    }
+}
