@@ -106,6 +106,22 @@ public final class DualTrackPipeline implements StereoPipeline {
         this.options = options;
     }
 
+    /**
+     * The encoder each eye would get on this machine and why, opening nothing for longer than the
+     * probe (for {@code stereo check}; {@link #status()} reports the same once running). An eye
+     * with an external encoder in {@code options} reports that instead.
+     */
+    public static Map<Eye, CodecChoice> probeEncoders(StereoConfig config, DualTrackOptions options) {
+        Map<Eye, CodecChoice> out = new EnumMap<>(Eye.class);
+        for (Eye eye : Eye.values()) {
+            ExternalEncoderSettings ext = options.external().get(eye);
+            out.put(eye, ext != null
+                    ? new CodecChoice("external:" + ext.program(), "an external encoder command is configured for this eye")
+                    : FfmpegEncoder.probe(EncoderSettings.of(config, eye)));
+        }
+        return out;
+    }
+
     @Override
     public String name() {
         return "option2";

@@ -91,6 +91,8 @@ final class DualTrackViewer implements ViewerSession {
         Thread thread;
         final AtomicLong pushed = new AtomicLong();
         long lastPts = -1;
+        private Clock clock;
+        private long baseTime;
 
         Sender(DualTrackPipeline.Track track, AppSrc appsrc, Element payloader) {
             this.track = track;
@@ -153,11 +155,15 @@ final class DualTrackViewer implements ViewerSession {
 
         /** Pipeline running time of a {@link System#nanoTime()} instant (its age subtracted from now). */
         private long runningTime(long captureNanos) {
-            Clock clock = pipeline.getClock();
             if (clock == null) {
-                return lastPts + 1;
+                // Fixed once the pipeline plays (a live pipeline keeps its clock and base time).
+                clock = pipeline.getClock();
+                baseTime = pipeline.getBaseTime();
+                if (clock == null) {
+                    return lastPts + 1;
+                }
             }
-            long now = clock.getTime() - pipeline.getBaseTime();
+            long now = clock.getTime() - baseTime;
             return Math.max(0, now - Math.max(0, System.nanoTime() - captureNanos));
         }
     }

@@ -100,6 +100,21 @@ public final class FfmpegEncoder implements AutoCloseable {
         });
     }
 
+    /**
+     * Which encoder {@link #open} would choose here for {@code settings}, and why, without keeping
+     * anything open (for {@code stereo check}). Each candidate is really opened and closed again:
+     * only that proves a V4L2 encoder device works.
+     *
+     * @return the choice; its codec is null when none opened (the reason then lists why)
+     */
+    public static CodecChoice probe(EncoderSettings settings) {
+        try (FfmpegEncoder enc = open(settings, CANDIDATES)) {
+            return enc.choice();
+        } catch (EncoderException e) {
+            return new CodecChoice(null, e.getMessage());
+        }
+    }
+
     /** Opens the first of {@link #CANDIDATES} that works here. */
     public static FfmpegEncoder open(EncoderSettings settings) throws EncoderException {
         return open(settings, CANDIDATES);

@@ -121,6 +121,16 @@ class FfmpegEncoderTest {
     }
 
     @Test
+    void probeSaysWhichEncoderAndWhyWithoutKeepingItOpen() throws Exception {
+        java.util.Map<Eye, CodecChoice> choices = DualTrackPipeline.probeEncoders(DualTrackPipelineTest.testConfig(),
+                DualTrackOptions.defaults());
+        System.out.println("stereo check would say: " + choices);
+        assertEquals("libx264", choices.get(Eye.LEFT).codec());
+        assertEquals(choices.get(Eye.LEFT), choices.get(Eye.RIGHT));
+        assertTrue(choices.get(Eye.LEFT).reason().contains("h264_v4l2m2m did not open"));
+    }
+
+    @Test
     void noUsableEncoderIsAClearError() {
         EncoderSettings s = new EncoderSettings(W, H, 30, 1.0, 30, 30, SpsPpsMode.EVERY_IDR);
         EncoderException e = assertThrows(EncoderException.class,
