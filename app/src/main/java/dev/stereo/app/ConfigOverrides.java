@@ -18,11 +18,11 @@ final class ConfigOverrides {
         }
         CameraConfig left = source == null ? c.left() : withSource(c.left(), source, c.left().device());
         CameraConfig right = source == null ? c.right() : withSource(c.right(), source, c.right().device());
-        return new StereoConfig(c.file(), s, c.stream(), left, right);
+        return new StereoConfig(c.file(), s, c.stream(), left, right, c.appliance());
     }
 
     static StereoConfig withSources(StereoConfig c, CameraConfig left, CameraConfig right) {
-        return new StereoConfig(c.file(), c.server(), c.stream(), left, right);
+        return new StereoConfig(c.file(), c.server(), c.stream(), left, right, c.appliance());
     }
 
     static CameraConfig withSource(CameraConfig cam, SourceType source, String device) {

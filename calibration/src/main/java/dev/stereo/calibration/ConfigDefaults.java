@@ -1,14 +1,18 @@
 package dev.stereo.calibration;
 
+import dev.stereo.calibration.StereoConfig.ApplianceConfig;
+import dev.stereo.calibration.StereoConfig.ButtonAction;
 import dev.stereo.calibration.StereoConfig.CameraConfig;
 import dev.stereo.calibration.StereoConfig.Crop;
 import dev.stereo.calibration.StereoConfig.Distortion;
+import dev.stereo.calibration.StereoConfig.GpioConfig;
 import dev.stereo.calibration.StereoConfig.Layout;
 import dev.stereo.calibration.StereoConfig.ServerConfig;
 import dev.stereo.calibration.StereoConfig.Size;
 import dev.stereo.calibration.StereoConfig.SourceType;
 import dev.stereo.calibration.StereoConfig.SpsPpsMode;
 import dev.stereo.calibration.StereoConfig.StreamConfig;
+import dev.stereo.calibration.StereoConfig.ThermalConfig;
 
 import java.nio.file.Path;
 
@@ -34,7 +38,20 @@ final class ConfigDefaults {
             SourceType.AUTO, null, new Size(1536, 864), Crop.NONE, false, false, 0, 0, 0,
             12.0, 72, 72, SpsPpsMode.EVERY_IDR, null, null, Distortion.NONE);
 
-    static final StereoConfig CONFIG = new StereoConfig(null, SERVER, STREAM, CAMERA, CAMERA);
+    /** No LED, no button: GPIO is not touched unless a pin is configured. */
+    static final GpioConfig GPIO = new GpioConfig(null, false, null, true, ButtonAction.KEYFRAME, 2000);
+
+    /**
+     * The Pi 5 firmware starts throttling the CPU at 80 °C and hard-limits at 85 °C; stepping the
+     * encoders down from 75 °C keeps the stream smooth instead of letting the firmware halve the
+     * clock under it. 68 °C leaves a 7 °C band so the steps do not oscillate.
+     */
+    static final ThermalConfig THERMAL = new ThermalConfig(true,
+            Path.of("/sys/class/thermal/thermal_zone0/temp"), 2, 75, 68, 10, 4, 30);
+
+    static final ApplianceConfig APPLIANCE = new ApplianceConfig(false, GPIO, THERMAL);
+
+    static final StereoConfig CONFIG = new StereoConfig(null, SERVER, STREAM, CAMERA, CAMERA, APPLIANCE);
 
     private ConfigDefaults() {}
 }

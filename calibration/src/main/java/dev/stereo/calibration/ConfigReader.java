@@ -1,8 +1,11 @@
 package dev.stereo.calibration;
 
+import dev.stereo.calibration.StereoConfig.ApplianceConfig;
+import dev.stereo.calibration.StereoConfig.ButtonAction;
 import dev.stereo.calibration.StereoConfig.CameraConfig;
 import dev.stereo.calibration.StereoConfig.Crop;
 import dev.stereo.calibration.StereoConfig.Distortion;
+import dev.stereo.calibration.StereoConfig.GpioConfig;
 import dev.stereo.calibration.StereoConfig.Intrinsics;
 import dev.stereo.calibration.StereoConfig.Layout;
 import dev.stereo.calibration.StereoConfig.ServerConfig;
@@ -10,6 +13,7 @@ import dev.stereo.calibration.StereoConfig.Size;
 import dev.stereo.calibration.StereoConfig.SourceType;
 import dev.stereo.calibration.StereoConfig.SpsPpsMode;
 import dev.stereo.calibration.StereoConfig.StreamConfig;
+import dev.stereo.calibration.StereoConfig.ThermalConfig;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.nio.file.Path;
@@ -27,7 +31,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigReader {
 
-    static final List<String> ROOT_KEYS = List.of("server", "stream", "cameras");
+    static final List<String> ROOT_KEYS = List.of("server", "stream", "cameras", "reclaim_on_start", "gpio", "thermal");
     static final List<String> SERVER_KEYS = List.of(
             "bind", "port", "http_port", "tls_cert", "tls_key", "state_dir", "token", "max_viewers");
     static final List<String> STREAM_KEYS = List.of("width", "height", "fps", "layout");
@@ -37,6 +41,14 @@ final class ConfigReader {
             "offset_x", "offset_y", "bitrate_mbps", "gop_frames", "idr_interval", "sps_pps_mode",
             "output_size", "intrinsics", "distortion");
     static final List<String> SIZE_KEYS = List.of("width", "height");
+    static final List<String> GPIO_KEYS = List.of(
+            "led_pin", "led_active_low", "button_pin", "button_active_low", "short_press", "long_press_ms");
+    static final List<String> THERMAL_KEYS = List.of(
+            "enabled", "sensor", "poll_interval_s", "throttle_c", "resume_c", "step_interval_s",
+            "min_bitrate_mbps", "min_fps");
+
+    /** The 40-pin header exposes BCM GPIO 0..27 on every Pi from the B+ to the Pi 5. */
+    static final int MAX_GPIO = 27;
     static final List<String> CROP_KEYS = List.of("x", "y", "width", "height");
     static final List<String> INTRINSICS_KEYS = List.of("fx", "fy", "cx", "cy");
     static final List<String> DISTORTION_KEYS = List.of("k1", "k2", "p1", "p2", "k3");
@@ -56,6 +68,7 @@ final class ConfigReader {
     private static final Map<String, SpsPpsMode> SPS_PPS_MODES = words(SpsPpsMode.values(), SpsPpsMode::key);
     private static final Map<String, SourceType> SOURCES =
             words(SourceType.values(), s -> s.name().toLowerCase(Locale.ROOT));
+    private static final Map<String, ButtonAction> BUTTON_ACTIONS = words(ButtonAction.values(), ButtonAction::key);
 
     private final ErrorCollector errors;
     /** Relative paths in the file are relative to the file, not to wherever the service started. */
@@ -81,7 +94,58 @@ final class ConfigReader {
         CameraConfig left = camera(leftSection, stream);
         CameraConfig right = camera(rightSection, stream);
         checkSideBySide(stream, left, leftSection, right, rightSection);
-        return new StereoConfig(file, server, stream, left, right);
+        ApplianceConfig appliance = new ApplianceConfig(
+                doc.bool("reclaim_on_start", ConfigDefaults.APPLIANCE.reclaimOnStart()),
+                gpio(doc.section("gpio", GPIO_KEYS)),
+                thermal(doc.section("thermal", THERMAL_KEYS)));
+        return new StereoConfig(file, server, stream, left, right, appliance);
+    }
+
+    // ---- gpio, thermal --------------------------------------------------------------------
+
+    private static GpioConfig gpio(YamlSection s) {
+        GpioConfig d = ConfigDefaults.GPIO;
+        Integer led = optionalPin(s, "led_pin", "LED");
+        Integer button = optionalPin(s, "button_pin", "button");
+        if (led != null && led.equals(button)) {
+            s.reject("button_pin", "a GPIO other than " + s.field("led_pin") + " (" + led + ")");
+            button = null;
+        }
+        return new GpioConfig(led, s.bool("led_active_low", d.ledActiveLow()), button,
+                s.bool("button_active_low", d.buttonActiveLow()),
+                s.choice("short_press", d.shortPress(), BUTTON_ACTIONS),
+                s.integer("long_press_ms", d.longPressMs(), 300, 10000,
+                        "milliseconds between 300 and 10000"));
+    }
+
+    /** null or absent: no such device. Header pins are numbered differently: say so. */
+    private static Integer optionalPin(YamlSection s, String key, String what) {
+        if (!s.has(key)) {
+            return null;
+        }
+        int pin = s.integer(key, -1, 0, MAX_GPIO, "a BCM GPIO number between 0 and " + MAX_GPIO
+                + " (GPIO17 is 17, not header pin 11), or null for no " + what);
+        return s.ok(key) ? pin : null;
+    }
+
+    private ThermalConfig thermal(YamlSection s) {
+        ThermalConfig d = ConfigDefaults.THERMAL;
+        boolean enabled = s.bool("enabled", d.enabled());
+        Path sensor = s.path("sensor", d.sensor(), false, baseDir,
+                "a file with the temperature in millidegrees Celsius, e.g. /sys/class/thermal/thermal_zone0/temp");
+        double poll = s.number("poll_interval_s", d.pollIntervalS(), 0.1, 60);
+        double throttle = s.number("throttle_c", d.throttleC(), 30, 110);
+        double resume = s.number("resume_c", d.resumeC(), 20, 110);
+        if (s.ok("throttle_c", "resume_c") && resume >= throttle) {
+            // Without a gap the two thresholds would step down and up on every reading.
+            s.reject("resume_c", "a temperature below " + s.field("throttle_c") + " (" + YamlSection.plain(throttle)
+                    + "), e.g. " + YamlSection.plain(throttle - 7));
+            resume = Math.min(d.resumeC(), throttle - 1);
+        }
+        double step = s.number("step_interval_s", d.stepIntervalS(), 0, 600);
+        double minBitrate = s.number("min_bitrate_mbps", d.minBitrateMbps(), 0.1, 100);
+        int minFps = s.integer("min_fps", d.minFps(), 1, 240);
+        return new ThermalConfig(enabled, sensor, poll, throttle, resume, step, minBitrate, minFps);
     }
 
     // ---- server ---------------------------------------------------------------------------

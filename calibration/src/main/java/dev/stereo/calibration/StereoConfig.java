@@ -8,9 +8,21 @@ import java.nio.file.Path;
  * in range, so consumers never re-validate.
  *
  * @param file the file it was loaded from, or null for built-in defaults
+ * @param appliance the machine around the stream: camera reclaim, status LED and button, thermal
+ *                  protection
  */
 public record StereoConfig(Path file, ServerConfig server, StreamConfig stream,
-                           CameraConfig left, CameraConfig right) {
+                           CameraConfig left, CameraConfig right, ApplianceConfig appliance) {
+
+    /** A configuration with the default appliance settings (no GPIO, thermal protection on). */
+    public StereoConfig(Path file, ServerConfig server, StreamConfig stream, CameraConfig left, CameraConfig right) {
+        this(file, server, stream, left, right, ConfigDefaults.APPLIANCE);
+    }
+
+    /** The same configuration with other appliance settings. */
+    public StereoConfig withAppliance(ApplianceConfig newAppliance) {
+        return new StereoConfig(file, server, stream, left, right, newAppliance);
+    }
 
     /** The camera config for an eye. */
     public CameraConfig camera(dev.stereo.core.Eye eye) {
@@ -101,4 +113,60 @@ public record StereoConfig(Path file, ServerConfig server, StreamConfig stream,
                     && offsetX == 0 && offsetY == 0 && distortion.isNone();
         }
     }
+
+    /**
+     * Everything about the box rather than the stream: top-level keys {@code reclaim_on_start},
+     * {@code gpio} and {@code thermal}.
+     *
+     * @param reclaimOnStart stop processes holding camera devices (or libcamera) before opening the
+     *                       cameras, like {@code stereo reclaim --kill --yes}
+     */
+    public record ApplianceConfig(boolean reclaimOnStart, GpioConfig gpio, ThermalConfig thermal) {}
+
+    /**
+     * Optional status LED and button, by BCM GPIO number (not header pin number).
+     *
+     * @param ledPin GPIO of the status LED, or null for none
+     * @param ledActiveLow true when the LED lights with the pin low (wired to 3.3 V)
+     * @param buttonPin GPIO of the push button, or null for none
+     * @param buttonActiveLow true when pressing pulls the pin low (button to ground, internal
+     *                        pull-up); false: pressing drives it high (button to 3.3 V, pull-down)
+     * @param shortPress what a short press does
+     * @param longPressMs holding at least this long is a long press (restarts the pipeline)
+     */
+    public record GpioConfig(Integer ledPin, boolean ledActiveLow, Integer buttonPin, boolean buttonActiveLow,
+                             ButtonAction shortPress, int longPressMs) {
+        /** True when an LED or a button is configured, i.e. GPIO must be opened at all. */
+        public boolean any() {
+            return ledPin != null || buttonPin != null;
+        }
+    }
+
+    /** What a short press of the button does. */
+    public enum ButtonAction {
+        /** Ask both encoders for a keyframe now (a viewer with a broken picture recovers). */
+        KEYFRAME("keyframe"),
+        /** Switch between dual-track and side-by-side (restarts the pipeline; viewers reconnect). */
+        LAYOUT("layout");
+        private final String key;
+        ButtonAction(String key) { this.key = key; }
+        public String key() { return key; }
+    }
+
+    /**
+     * Thermal protection: above {@code throttleC} the bitrate and then the frame rate are stepped
+     * down one step per {@code stepIntervalS}; at or below {@code resumeC} they are stepped back up
+     * the same way. Between the two nothing changes (hysteresis).
+     *
+     * @param enabled false: temperature is still reported, nothing is ever stepped down
+     * @param sensor file holding the SoC temperature in millidegrees Celsius (Linux thermal zone)
+     * @param pollIntervalS seconds between two readings
+     * @param throttleC step down at or above this temperature
+     * @param resumeC step back up at or below this temperature (lower than throttleC)
+     * @param stepIntervalS at least this many seconds between two steps, so the temperature can react
+     * @param minBitrateMbps never step an eye's bitrate below this
+     * @param minFps never step the frame rate below this
+     */
+    public record ThermalConfig(boolean enabled, Path sensor, double pollIntervalS, double throttleC,
+                                double resumeC, double stepIntervalS, double minBitrateMbps, int minFps) {}
 }

@@ -206,7 +206,8 @@ class ConfigValidationTest {
     @Test
     void unknownKeyWithoutCloseMatchOnlyListsAllowedKeys() {
         String msg = only("streaming:\n  fps: 60\n");
-        assertEquals("camera_profiles.yaml:1: streaming: unknown key, Allowed keys: server, stream, cameras", msg);
+        assertEquals("camera_profiles.yaml:1: streaming: unknown key, Allowed keys: server, stream, cameras, "
+                + "reclaim_on_start, gpio, thermal", msg);
         assertTrue(only("server: {bitrate: 5}\n").contains("server.bitrate: unknown key, Allowed keys: bind,"));
         assertTrue(only("cameras: {center: {}}\n").contains("cameras.center: unknown key, Allowed keys: left, right"));
         assertTrue(only("cameras: {left: {flipHorizontal: true}}\n").contains("did you mean \"flip_horizontal\"?"));
@@ -222,7 +223,8 @@ class ConfigValidationTest {
     void sectionOfTheWrongType() {
         assertEquals("camera_profiles.yaml:1: stream = \"fast\": expected a mapping with the keys width, height, fps, layout",
                 only("stream: fast\n"));
-        assertEquals("camera_profiles.yaml:1: expected the document to be a mapping with the keys server, stream, cameras",
+        assertEquals("camera_profiles.yaml:1: expected the document to be a mapping with the keys server, stream, cameras, "
+                + "reclaim_on_start, gpio, thermal",
                 only("- server\n"));
         assertTrue(only("stream: {fps: [60, 90]}\n").contains("stream.fps = \"[...]\": expected an integer"));
     }
