@@ -1,5 +1,6 @@
 package dev.stereo.app;
 
+import dev.stereo.app.reclaim.ReclaimCommand;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.StereoException;
 import dev.stereo.core.StereoPipeline;
@@ -19,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
         description = {
             "Streams two cameras (or the built-in test source) as a low-latency stereo WebRTC source "
                     + "for a Meta Quest: open https://<host>:<port>/ in the headset and press Enter VR.",
-            "Without a subcommand it serves; see also 'check' and 'pipeline --print'."},
-        subcommands = {CheckCommand.class, PipelineCommand.class},
+            "Without a subcommand it serves; see also 'check', 'pipeline --print' and 'reclaim'."},
+        subcommands = {CheckCommand.class, PipelineCommand.class, ReclaimCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the appliance could not start or stopped on an error",
             "2:bad usage or an invalid configuration file (nothing was started)"})
