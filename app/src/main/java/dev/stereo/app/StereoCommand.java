@@ -1,9 +1,11 @@
 package dev.stereo.app;
 
+import dev.stereo.app.control.Appliance;
+import dev.stereo.app.control.RestartablePipeline;
 import dev.stereo.app.reclaim.ReclaimCommand;
+import dev.stereo.app.reclaim.ReclaimOnStart;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.StereoException;
-import dev.stereo.core.StereoPipeline;
 import dev.stereo.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +43,15 @@ public final class StereoCommand implements Runnable {
     @Override
     public void run() {
         StereoConfig config = options.loadConfig();
+        ReclaimOnStart.run(config);
         Wiring.initGStreamer();
-        StereoPipeline pipeline = Wiring.pipeline(options.pipeline, config);
+        RestartablePipeline pipeline = Wiring.restartablePipeline(options.pipeline, config);
         WebServer web = new WebServer(Wiring.webSettings(config), pipeline);
+        Appliance appliance = Wiring.appliance(config, pipeline, web);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
+            appliance.close();
             web.close();
             pipeline.close();
             stopped.countDown();
@@ -55,6 +60,7 @@ public final class StereoCommand implements Runnable {
             pipeline.start();
             web.start();
         } catch (StereoException | RuntimeException e) {
+            appliance.close();
             web.close();
             pipeline.close();
             throw new IllegalStateException(e.getMessage(), e);
@@ -65,5 +71,6 @@ public final class StereoCommand implements Runnable {
         LOG.info("serving {} on https://{}:{}/ ({} {}x{}@{}, encoder {}, source {})", pipeline.name(),
                 Wiring.displayHost(config.server().bind()), web.httpsPort(), status.layout(), left.width(),
                 left.height(), left.fps(), left.encoder(), left.source());
+        appliance.start("serving " + pipeline.name() + " on port " + web.httpsPort());
     }
 }

@@ -1,8 +1,15 @@
 package dev.stereo.app;
 
+import dev.stereo.app.control.Appliance;
+import dev.stereo.app.control.PipelineControl;
+import dev.stereo.app.control.RestartablePipeline;
+import dev.stereo.app.control.StreamControl;
+import dev.stereo.app.hardware.Hardware;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.StereoPipeline;
+import dev.stereo.dualtrack.DualTrackPipeline;
 import dev.stereo.gst.GraphPipeline;
+import dev.stereo.web.WebServer;
 import dev.stereo.web.WebSettings;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
@@ -31,10 +38,37 @@ final class Wiring {
         StereoConfig resolved = SourceResolver.resolve(config);
         return switch (name) {
             case "option3" -> new GraphPipeline(resolved);
-            case "option2" -> throw new Main.UsageError(
-                    "--pipeline=option2 is not built yet; use --pipeline=option3");
+            case "option2" -> new DualTrackPipeline(resolved);
             default -> throw new Main.UsageError("--pipeline must be option3 or option2, not \"" + name + "\"");
         };
+    }
+
+    /** The pipeline for serve: restartable in place (button long press, layout toggle). */
+    static RestartablePipeline restartablePipeline(String name, StereoConfig config) {
+        return new RestartablePipeline(config, c -> pipeline(name, c));
+    }
+
+    /**
+     * What thermal protection and the button act through. Live bitrate/fps and keyframe requests
+     * need methods the StereoPipeline contract does not have yet; until it does, these two
+     * functions say so and /api/status shows "applied": false with this reason.
+     */
+    static StreamControl streamControl(RestartablePipeline pipeline) {
+        return new PipelineControl(pipeline,
+                (p, targets) -> {
+                    throw new UnsupportedOperationException("pipeline " + p.name()
+                            + " cannot change bitrate or frame rate while running yet");
+                },
+                p -> {
+                    throw new UnsupportedOperationException("pipeline " + p.name()
+                            + " cannot be asked for a keyframe yet");
+                });
+    }
+
+    /** Status LED, button, thermal protection and systemd notifications for serve. */
+    static Appliance appliance(StereoConfig config, RestartablePipeline pipeline, WebServer web) {
+        return Appliance.create(config, pipeline, streamControl(pipeline), Hardware::gpiodContext, System.getenv(),
+                web::addStatusSection);
     }
 
     static WebSettings webSettings(StereoConfig config) {
