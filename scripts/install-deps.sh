@@ -23,7 +23,8 @@ if [ "$(dpkg --print-architecture)" = arm64 ]; then
   packages+=(libva2 libva-drm2 libdrm2)
 fi
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium xvfb xauth iproute2 util-linux)
+  # The packaging tests run the real ShellCheck and systemd tools (systemd-analyze, systemd-sysusers).
+  packages+=(chromium xvfb xauth iproute2 util-linux shellcheck systemd)
   # Debian's nodejs and npm only when no Node.js is installed (a newer one may come from elsewhere).
   if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
