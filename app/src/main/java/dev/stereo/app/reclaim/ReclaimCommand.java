@@ -86,8 +86,8 @@ public final class ReclaimCommand implements Callable<Integer> {
     List<String> libraryGlobs;
 
     @Option(names = "--if-configured",
-            description = "Do nothing (exit 0) unless the configuration says reclaim_on_start: true, or both cameras "
-                    + "use the test source. For the service's start-up step.")
+            description = "Do nothing (exit 0) unless the configuration says reclaim_on_start: true and not both "
+                    + "cameras use the test source. For the service's start-up step.")
     boolean ifConfigured;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",

@@ -1,6 +1,8 @@
 package dev.stereo.app.reclaim;
 
+import dev.stereo.calibration.ConfigLoader;
 import dev.stereo.camera.reclaim.CameraHolders;
+import dev.stereo.camera.reclaim.Reclaimer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -190,5 +193,29 @@ class ReclaimCommandTest {
         new CommandLine(c).parseArgs();
         assertEquals(CameraHolders.DEFAULT_DEVICE_GLOBS, c.deviceGlobs);
         assertEquals(CameraHolders.DEFAULT_LIBRARY_GLOBS, c.libraryGlobs);
+    }
+
+    @Test
+    void reclaimOnStartStopsHoldersBeforeServeOpensTheCameras() throws Exception {
+        Process child = holder();
+        var outcomes = ReclaimOnStart.run(new CameraHolders(Path.of("/proc"), List.of(glob), List.of()),
+                new Reclaimer(), Duration.ofSeconds(3));
+        assertEquals(1, outcomes.size(), outcomes.toString());
+        assertEquals(child.pid(), outcomes.get(0).holder().pid());
+        assertEquals(Reclaimer.Result.STOPPED, outcomes.get(0).result());
+        assertTrue(child.waitFor(5, TimeUnit.SECONDS));
+        assertTrue(ReclaimOnStart.run(new CameraHolders(Path.of("/proc"), List.of(glob), List.of()),
+                new Reclaimer(), Duration.ofSeconds(1)).isEmpty());
+    }
+
+    @Test
+    void reclaimOnStartIsOptInAndSkippedForTheTestSource() throws Exception {
+        var defaults = ConfigLoader.defaults();
+        assertFalse(ReclaimOnStart.wanted(defaults));
+        var on = ConfigLoader.parse("reclaim_on_start: true\n", null);
+        assertTrue(ReclaimOnStart.wanted(on));
+        var test = ConfigLoader.parse(
+                "reclaim_on_start: true\ncameras: {left: {source: test}, right: {source: test}}\n", null);
+        assertFalse(ReclaimOnStart.wanted(test));
     }
 }
