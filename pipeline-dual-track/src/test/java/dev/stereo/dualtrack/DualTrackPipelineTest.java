@@ -11,6 +11,7 @@ import dev.stereo.core.gst.LoopbackIce;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Version;
@@ -20,15 +21,21 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,6 +127,64 @@ class DualTrackPipelineTest {
         }
     }
 
+    /** Per answered m-line: the payload type on its m= line and the SSRCs its a=ssrc lines name. */
+    record Answered(int pt, Set<Long> ssrcs) {}
+
+    static List<Answered> answered(String sdp) {
+        List<Answered> out = new ArrayList<>();
+        for (String section : sdp.split("\r?\nm=")) {
+            if (!section.startsWith("video ")) {
+                continue;
+            }
+            String[] m = section.split("\r?\n")[0].split(" ");
+            assertEquals(4, m.length, "one payload type answered per m-line: " + section);
+            Set<Long> ssrcs = new TreeSet<>();
+            Matcher ssrc = Pattern.compile("(?m)^a=ssrc:(\\d+) ").matcher(section);
+            while (ssrc.find()) {
+                ssrcs.add(Long.parseLong(ssrc.group(1)));
+            }
+            out.add(new Answered(Integer.parseInt(m[3].trim()), ssrcs));
+        }
+        return out;
+    }
+
+    /**
+     * What a browser needs to take the packets at all: each m-line of the answer names the
+     * payload type its payloader sends and that payloader's SSRC. The offer is Chromium's, whose
+     * first H.264 payload type (102) is not the one we send (106, the best packetization-mode=1
+     * profile): answered from a caps query before any caps have flowed, webrtcbin said 102 and no
+     * a=ssrc, and Chromium dropped every packet (ICE and DTLS connected, no frame ever). An
+     * in-process webrtcbin receiver accepts such packets anyway, so this is checked on the answer.
+     */
+    @Test
+    void answerNamesThePayloadTypeAndSsrcEachPayloaderSends() throws Exception {
+        try (DualTrackPipeline p = new DualTrackPipeline(testConfig())) {
+            p.start();
+            List<DualTrackViewer> built = new ArrayList<>();
+            p.onViewerBuilt(built::add);
+            for (int round = 0; round < 2; round++) {
+                ViewerSession v = p.connect(offer());
+                DualTrackViewer viewer = built.get(round);
+                List<Answered> answer = answered(v.answerSdp());
+                assertEquals(2, answer.size(), v.answerSdp());
+                Set<Long> all = new HashSet<>();
+                for (Eye eye : Eye.values()) {
+                    Element pay = viewer.pipeline().getElementByName("pay_" + eye.key());
+                    int pt = ((Number) pay.get("pt")).intValue();
+                    long ssrc = Integer.toUnsignedLong(((Number) pay.get("ssrc")).intValue());
+                    Answered a = answer.get(eye.id());
+                    assertEquals(106, pt, eye + ": the payloader sends the offer's best H.264 payload type");
+                    assertEquals(pt, a.pt(), eye + ": the answer's payload type is the one sent\n" + v.answerSdp());
+                    assertEquals(Set.of(ssrc), a.ssrcs(), eye + ": the answer names the SSRC sent\n"
+                            + v.answerSdp());
+                    all.add(ssrc);
+                }
+                assertEquals(2, all.size(), "the two tracks have their own SSRCs");
+                v.close(); // the next viewer (a new pipeline) must be answered the same way
+            }
+        }
+    }
+
     @Test
     void noViewerPipelineHasAnEncoderOrDecoder() throws Exception {
         try (DualTrackPipeline p = new DualTrackPipeline(testConfig())) {
@@ -148,7 +213,8 @@ class DualTrackPipelineTest {
     /**
      * Passthrough over a real WebRTC connection (a second webrtcbin plays the browser, on
      * 127.0.0.1): what leaves each viewer's appsrc into its payloader is byte for byte what the
-     * eye's encoder produced, from an IDR with SPS/PPS on, without a gap; and RTP arrives.
+     * eye's encoder produced, from an IDR with SPS/PPS on, without a gap; RTP arrives; and every
+     * packet carries the payload type and SSRC that the answer gave its m-line.
      */
     @Test
     void viewersGetTheEncodersAccessUnitsUnchanged() throws Exception {
@@ -173,8 +239,25 @@ class DualTrackPipelineTest {
                 });
             }
             Map<Eye, List<String>> received = new EnumMap<>(Eye.class);
+            Map<Eye, Set<String>> sent = new EnumMap<>(Eye.class); // RTP header fields seen
+            List<Pad.PROBE> probes = new ArrayList<>();
             p.onViewerBuilt(v -> {
                 for (Eye eye : Eye.values()) {
+                    Set<String> headers = Collections.synchronizedSet(new TreeSet<>());
+                    sent.put(eye, headers);
+                    Pad.PROBE rtpHeaders = (pad, info) -> {
+                        Buffer b = info.getBuffer();
+                        ByteBuffer rtp = b.map(false).order(ByteOrder.BIG_ENDIAN); // JNA maps native order
+                        try {
+                            headers.add("pt " + (rtp.get(1) & 0x7f) + " ssrc " + Integer.toUnsignedLong(rtp.getInt(8)));
+                        } finally {
+                            b.unmap();
+                        }
+                        return PadProbeReturn.OK;
+                    };
+                    probes.add(rtpHeaders); // held: a collected callback would unhook the probe
+                    v.pipeline().getElementByName("pay_" + eye.key()).getStaticPad("src")
+                            .addProbe(PadProbeType.BUFFER, rtpHeaders);
                     List<String> list = Collections.synchronizedList(new ArrayList<>());
                     received.put(eye, list);
                     v.appsrc(eye).getStaticPad("src").addProbe(PadProbeType.BUFFER, (pad, info) -> {
@@ -193,6 +276,13 @@ class DualTrackPipelineTest {
             receiver.accept(session.answerSdp());
             Thread.sleep(3000);
             session.close();
+            List<Answered> answer = answered(session.answerSdp());
+            for (Eye eye : Eye.values()) {
+                Answered a = answer.get(eye.id());
+                assertEquals(1, a.ssrcs().size(), session.answerSdp());
+                assertEquals(Set.of("pt " + a.pt() + " ssrc " + a.ssrcs().iterator().next()),
+                        sent.get(eye), eye + ": every RTP packet carries the answered payload type and SSRC");
+            }
             for (Eye eye : Eye.values()) {
                 List<String> viewerUnits = List.copyOf(received.get(eye));
                 List<String> encoderUnits = List.copyOf(produced.get(eye));
