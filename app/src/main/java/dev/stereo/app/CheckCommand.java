@@ -4,6 +4,8 @@ import dev.stereo.calibration.StereoConfig;
 import dev.stereo.camera.CameraDiscovery;
 import dev.stereo.camera.CameraInfo;
 import dev.stereo.core.Eye;
+import dev.stereo.dualtrack.DualTrackOptions;
+import dev.stereo.dualtrack.DualTrackPipeline;
 import dev.stereo.gst.EncoderChoice;
 import dev.stereo.gst.GlProbe;
 import dev.stereo.core.gst.GstElements;
@@ -72,6 +74,16 @@ final class CheckCommand implements Callable<Integer> {
         for (Eye eye : Eye.values()) {
             out.printf("  %-5s %s: %s%n", eye.key(), encoder.element() == null ? "none" : encoder.element(),
                     encoder.reason());
+        }
+        out.println("Encoder (option2, FFmpeg in Java):");
+        try {
+            var choices = DualTrackPipeline.probeEncoders(config, DualTrackOptions.defaults());
+            for (Eye eye : Eye.values()) {
+                var c = choices.get(eye);
+                out.printf("  %-5s %s: %s%n", eye.key(), c.codec() == null ? "none" : c.codec(), c.reason());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            out.println("  unavailable: FFmpeg could not be loaded (" + e.getMessage() + ")");
         }
         out.println("Cameras:");
         List<CameraInfo> cameras = new CameraDiscovery().discover();

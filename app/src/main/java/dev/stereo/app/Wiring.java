@@ -23,7 +23,11 @@ final class Wiring {
     static synchronized void initGStreamer() {
         if (!Gst.isInitialized()) {
             try {
-                Gst.init(Version.of(1, 16), "stereo");
+                // No segtrap: while GStreamer loads a plugin (lazily, e.g. srtp on the first viewer) it
+                // replaces the SIGSEGV handler, and the JVM raises SIGSEGV on purpose (safepoint polls,
+                // implicit null checks) from any thread; GStreamer then "catches a crash" and the
+                // process dies. The JVM's own handler must stay in place.
+                Gst.init(Version.of(1, 16), "stereo", "--gst-disable-segtrap");
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 throw new IllegalStateException("GStreamer could not be loaded (" + e.getMessage()
                         + "). Install it: apt-get install gstreamer1.0-tools gstreamer1.0-plugins-base "

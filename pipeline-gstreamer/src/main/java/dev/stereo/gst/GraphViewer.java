@@ -2,12 +2,15 @@ package dev.stereo.gst;
 
 import dev.stereo.core.StereoException;
 import dev.stereo.core.ViewerSession;
+import dev.stereo.core.gst.GstThread;
 import dev.stereo.core.gst.WebRtcPeer;
 import dev.stereo.core.sdp.SdpOffer;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.webrtc.WebRTCBin;
@@ -53,8 +56,22 @@ final class GraphViewer implements ViewerSession {
     private long disconnectedSince;
     private boolean everConnected;
     private volatile boolean closed;
+    private volatile boolean negotiated;
+    private final Pad.PROBE holdUntilNegotiated = (pad, info) ->
+            negotiated ? PadProbeReturn.OK : PadProbeReturn.DROP;
 
-    private record Branch(Element tee, Pad teePad, Element queue, Element payloader) {}
+    private static final class Branch {
+        final Element tee;
+        final Element queue;
+        final Element payloader;
+        Pad teePad;
+
+        Branch(Element tee, Element queue, Element payloader) {
+            this.tee = tee;
+            this.queue = queue;
+            this.payloader = payloader;
+        }
+    }
 
     GraphViewer(GraphPipeline owner, SdpOffer offer) {
         this.owner = owner;
@@ -83,19 +100,35 @@ final class GraphViewer implements ViewerSession {
             pay.set("config-interval", 0); // h264parse already puts SPS/PPS before every IDR
             pipeline.addMany(queue, pay);
             queue.link(pay);
-            Pad sink = webrtc.getRequestPad("sink_%u");
+            long ssrc = RANDOM.nextInt() & 0xffffffffL;
+            pay.set("ssrc", (int) ssrc);
+            Pad sink = peer.requestTrackPad(offer.video().get(t.index).h264PayloadType(), ssrc);
             pay.getStaticPad("src").link(sink);
+            // Until the answer is applied webrtcbin has not linked its sink pads inside; a buffer
+            // reaching them would return NOT_LINKED and stop the queue's thread for good. Caps
+            // still flow (they carry the SSRC the answer must announce); buffers wait.
+            pay.getStaticPad("src").addProbe(PadProbeType.BUFFER, holdUntilNegotiated);
             pay.syncStateWithParent();
             queue.syncStateWithParent();
-            Pad teePad = t.tee.getRequestPad("src_%u");
-            teePad.link(queue.getStaticPad("sink"));
-            branches.add(new Branch(t.tee, teePad, queue, pay));
+            Branch b = new Branch(t.tee, queue, pay);
+            b.teePad = t.tee.getRequestPad("src_%u");
+            b.teePad.link(queue.getStaticPad("sink"));
+            branches.add(b);
+        }
+    }
+
+    /** Lets buffers through to webrtcbin once the answer is applied. Runs on the Gst executor. */
+    void feed() {
+        negotiated = true;
+        for (Branch b : branches) {
+            b.payloader.getStaticPad("src").removeProbe(holdUntilNegotiated);
         }
     }
 
     /** Answers the offer (blocking, off the Gst executor) and starts watching ICE. */
     void negotiate() throws StereoException {
         answer = peer.answer(offer, 5_000);
+        GstThread.run(this::feed, 5_000);
         monitor = Gst.getExecutor().scheduleWithFixedDelay(this::watchIce, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -139,8 +172,10 @@ final class GraphViewer implements ViewerSession {
     /** Unlinks and removes the branches and the webrtcbin. Runs on the Gst executor. */
     void detach(Pipeline pipeline) {
         for (Branch b : branches) {
-            b.teePad().unlink(b.queue().getStaticPad("sink"));
-            b.tee().releaseRequestPad(b.teePad());
+            if (b.teePad != null) {
+                b.teePad.unlink(b.queue.getStaticPad("sink"));
+                b.tee.releaseRequestPad(b.teePad);
+            }
         }
         // webrtcbin first: until negotiated it blocks its sink pads, which would keep the queues'
         // streaming threads from stopping.
@@ -148,9 +183,9 @@ final class GraphViewer implements ViewerSession {
             webrtc.setState(State.NULL);
         }
         for (Branch b : branches) {
-            b.payloader().setState(State.NULL);
-            b.queue().setState(State.NULL);
-            pipeline.removeMany(b.queue(), b.payloader());
+            b.payloader.setState(State.NULL);
+            b.queue.setState(State.NULL);
+            pipeline.removeMany(b.queue, b.payloader);
         }
         branches.clear();
         if (webrtc != null) {

@@ -6,6 +6,8 @@ import dev.stereo.core.sdp.SdpOffer;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.Promise;
@@ -50,13 +52,41 @@ public final class WebRtcPeer {
     public WebRTCBin create() {
         webrtc = (WebRTCBin) ElementFactory.make("webrtcbin", "webrtc-" + id);
         webrtc.set("bundle-policy", 3); // max-bundle: one ICE/DTLS transport for both eyes
-        if (LoopbackIce.enableIfOnlyLoopback(webrtc)) {
+        if (IceAgentSetup.apply(webrtc)) {
             LOG.debug("viewer {}: only loopback is up; gathering on 127.0.0.1", id);
         }
         return webrtc;
     }
 
     public WebRTCBin element() { return webrtc; }
+
+    /**
+     * Requests the next {@code sink_%u} pad for a track and pins its transceiver to H.264 with
+     * {@code payloadType}. Without the preference webrtcbin answers with whatever payload type the
+     * payloader's template allows (the offer's first H.264), which need not be the one we send,
+     * and the browser then drops every packet. The SSRC is pinned too: with both tracks bundled
+     * on one transport and one payload type, the browser can only demultiplex by the a=ssrc
+     * lines of the answer, so they must name exactly the SSRC the payloader sends (set the
+     * payloader's {@code ssrc} property to the same value). Call on the Gst executor before
+     * {@link #answer}.
+     */
+    public Pad requestTrackPad(int payloadType, long ssrc) {
+        Pad pad = webrtc.getRequestPad("sink_%u");
+        PointerByReference transceiver = new PointerByReference();
+        Libs.GOBJECT.g_object_get(Natives.getRawPointer(pad), "transceiver", transceiver, null);
+        if (transceiver.getValue() != null) {
+            Pointer caps = Libs.CORE.gst_caps_from_string("application/x-rtp,media=video,encoding-name=H264,"
+                    + "clock-rate=90000,payload=" + payloadType + ",packetization-mode=(string)1,ssrc=(uint)" + ssrc);
+            try {
+                Libs.GOBJECT.g_object_set(transceiver.getValue(), "codec-preferences", caps, null);
+                Libs.GOBJECT.g_object_set(transceiver.getValue(), "direction", SENDONLY, null);
+            } finally {
+                Libs.CORE.gst_mini_object_unref(caps);
+                Libs.GOBJECT.g_object_unref(transceiver.getValue());
+            }
+        }
+        return pad;
+    }
 
     /**
      * Applies the remote offer, creates and applies the answer, waits for ICE gathering to end
@@ -151,12 +181,30 @@ public final class WebRtcPeer {
         return Libs.CORE.gst_promise_get_reply(Natives.getRawPointer(p)) == null ? null : p.getReply();
     }
 
+    /** GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY. */
+    private static final int SENDONLY = 2;
+
     private interface CoreLib extends Library {
         Pointer gst_promise_get_reply(Pointer promise);
+
+        Pointer gst_caps_from_string(String caps);
+
+        void gst_mini_object_unref(Pointer object);
+    }
+
+    private interface GObjectLib extends Library {
+        void g_object_get(Pointer object, String property, PointerByReference value, Pointer end);
+
+        void g_object_set(Pointer object, String property, Pointer value, Pointer end);
+
+        void g_object_set(Pointer object, String property, int value, Pointer end);
+
+        void g_object_unref(Pointer object);
     }
 
     private static final class Libs {
         static final CoreLib CORE = Native.load("gstreamer-1.0", CoreLib.class);
+        static final GObjectLib GOBJECT = Native.load("gobject-2.0", GObjectLib.class);
     }
 
     private static void failIfError(Structure reply, String what) throws BadOfferException {

@@ -2,7 +2,6 @@ package dev.stereo.app.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,25 +14,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A browser gets two tracks, left eye first, at the configured rate: the real stereo.jar, the
- * real graph, headless Chromium as the viewer. One appliance serves every test of this class.
+ * real pipeline, headless Chromium as the viewer. One appliance serves every test of a subclass;
+ * each subclass runs the same contract against one pipeline (option2 must be a drop-in swap).
  */
-class StreamIT {
+abstract class StreamContract {
 
     static final int FPS = 30;
     @TempDir
     static Path dir;
     static Appliance appliance;
 
-    @BeforeAll
-    static void start() throws Exception {
+    static void startWith(String pipeline) throws Exception {
         E2e.requireLoopbackOnlyNamespace();
-        appliance = Appliance.start(E2e.config(dir, "", ""));
+        appliance = Appliance.start(E2e.config(dir, "", ""), "--pipeline=" + pipeline);
     }
 
     @AfterAll
     static void stop() {
         if (appliance != null) {
             appliance.close();
+            appliance = null;
         }
     }
 
@@ -56,7 +56,7 @@ class StreamIT {
             assertTrue(t.path("fps").asDouble() >= 0.9 * FPS, "track " + i + " fps " + t.path("fps") + " < 90 % of "
                     + FPS + ": " + t);
             assertEquals(640, t.path("width").asInt());
-            System.out.printf("[%s] track %d: %.1f fps, probe latency p50 %.1f ms p95 %.1f ms (n=%d)%n", mode, i,
+            System.out.printf("[%s %s] track %d: %.1f fps, probe latency p50 %.1f ms p95 %.1f ms (n=%d)%n", getClass().getSimpleName(), mode, i,
                     t.path("fps").asDouble(), t.path("latencyMs").path("p50").asDouble(),
                     t.path("latencyMs").path("p95").asDouble(), t.path("latencyMs").path("n").asInt());
         }

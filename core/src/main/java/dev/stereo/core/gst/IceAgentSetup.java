@@ -12,17 +12,21 @@ import java.net.SocketException;
 import java.util.Collections;
 
 /**
- * Lets webrtcbin gather a 127.0.0.1 candidate on a host whose only interface is loopback.
+ * Configures the libnice agent inside a webrtcbin: never UPnP (an appliance must not open
+ * ports on the user's router, nor multicast SSDP queries on every viewer join), and a 127.0.0.1
+ * candidate on a host whose only interface is loopback.
  *
  * <p>libnice never gathers on loopback interfaces unless addresses are added explicitly, so in
  * a loopback-only network namespace (the tests', or a Pi with its network down and a local
  * viewer) webrtcbin would offer no candidate at all and ICE could never connect. When any other
  * interface is up, nothing is changed: libnice picks the LAN addresses as usual.
  */
-public final class LoopbackIce {
+public final class IceAgentSetup {
 
     private interface GObjectLib extends Library {
         void g_object_get(Pointer object, String property, PointerByReference value, Pointer end);
+
+        void g_object_set(Pointer object, String property, boolean value, Pointer end);
 
         void g_object_unref(Pointer object);
     }
@@ -42,7 +46,7 @@ public final class LoopbackIce {
         static final NiceLib NICE = Native.load("nice", NiceLib.class);
     }
 
-    private LoopbackIce() {}
+    private IceAgentSetup() {}
 
     /** True when every interface that is up is a loopback interface. */
     public static boolean onlyLoopback() {
@@ -59,15 +63,13 @@ public final class LoopbackIce {
     }
 
     /**
-     * Adds 127.0.0.1 to {@code webrtcbin}'s ICE agent when the host has only loopback. Call
-     * before the remote description is set (gathering starts then).
+     * Turns UPnP off in {@code webrtcbin}'s ICE agent and adds 127.0.0.1 when the host has only
+     * loopback. Call before the remote description is set (gathering starts then).
      *
-     * @return whether the address was added
+     * @return whether the loopback address was added
      */
-    public static boolean enableIfOnlyLoopback(Element webrtcbin) {
-        if (!onlyLoopback()) {
-            return false;
-        }
+    public static boolean apply(Element webrtcbin) {
+        boolean loopbackOnly = onlyLoopback();
         PointerByReference ice = new PointerByReference();
         Libs.GOBJECT.g_object_get(Natives.getRawPointer(webrtcbin), "ice-agent", ice, null);
         if (ice.getValue() == null) {
@@ -80,6 +82,10 @@ public final class LoopbackIce {
                 return false;
             }
             try {
+                Libs.GOBJECT.g_object_set(agent.getValue(), "upnp", false, null);
+                if (!loopbackOnly) {
+                    return false;
+                }
                 Pointer address = Libs.NICE.nice_address_new();
                 try {
                     return Libs.NICE.nice_address_set_from_string(address, "127.0.0.1")
