@@ -7,7 +7,7 @@ import dev.stereo.core.PipelineStatus;
 import dev.stereo.core.StereoException;
 import dev.stereo.core.ViewerSession;
 import dev.stereo.core.gst.ForceKeyUnit;
-import dev.stereo.core.gst.LoopbackIce;
+import dev.stereo.core.gst.IceAgentSetup;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
@@ -218,7 +218,7 @@ class DualTrackPipelineTest {
      */
     @Test
     void viewersGetTheEncodersAccessUnitsUnchanged() throws Exception {
-        Assumptions.assumeTrue(LoopbackIce.onlyLoopback(),
+        Assumptions.assumeTrue(IceAgentSetup.onlyLoopback(),
                 "needs a loopback-only network namespace so that ICE stays on 127.0.0.1 (scripts/test.sh)");
         try (DualTrackPipeline p = new DualTrackPipeline(testConfig());
              LoopbackReceiver receiver = new LoopbackReceiver()) {

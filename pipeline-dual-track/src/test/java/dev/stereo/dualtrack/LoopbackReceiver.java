@@ -1,7 +1,7 @@
 package dev.stereo.dualtrack;
 
 import dev.stereo.core.gst.GstThread;
-import dev.stereo.core.gst.LoopbackIce;
+import dev.stereo.core.gst.IceAgentSetup;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
@@ -44,7 +44,7 @@ final class LoopbackReceiver implements AutoCloseable {
             pipeline = new Pipeline("receiver");
             webrtc = (WebRTCBin) ElementFactory.make("webrtcbin", "receiver");
             webrtc.set("bundle-policy", 3);
-            if (!LoopbackIce.enableIfOnlyLoopback(webrtc)) {
+            if (!IceAgentSetup.apply(webrtc)) {
                 throw new IllegalStateException("LoopbackReceiver needs a loopback-only namespace");
             }
             pipeline.add(webrtc);
