@@ -1,0 +1,166 @@
+// stereo 2D viewer: WHEP to this origin, left + right eye side by side in one canvas,
+// connection state on screen, reconnect with backoff. (The WebXR client is a separate page.)
+import { whepConnect, WhepError } from './whep.js';
+import { createFrameSource, SideBySideRenderer } from './render2d.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $('retry'), bar: $('bar'), canvas: $('view'), hidden: $('hidden') };
+
+const params = new URLSearchParams(location.search);
+const prefer = params.get('source') || 'auto'; // ?source=video forces the <video> fallback
+const NO_VIDEO_MS = 8000; // connected but no frame at all
+const STALL_MS = 5000; // frames stopped while connected
+const DISCONNECTED_MS = 4000; // ICE "disconnected" this long → start over
+
+function tokenFromFragment() {
+  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+  return h.get('token') || null;
+}
+
+const renderer = new SideBySideRenderer(ui.canvas);
+renderer.start();
+
+let attempt = 0;
+let current = null; // {pc, session, sources, timers}
+let retryTimer = 0;
+let generation = 0;
+
+// Read by tests (e2e/pagecheck.mjs) and handy in the console.
+const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0 });
+
+function setState(state, message, detail = '') {
+  viewer.state = state;
+  viewer.message = message;
+  ui.bar.dataset.state = state;
+  ui.status.textContent = message;
+  ui.detail.textContent = detail;
+  ui.retry.hidden = !(state === 'error' || state === 'waiting' || state === 'auth');
+  if (state !== 'playing') ui.eyes.textContent = '';
+}
+
+function teardown() {
+  if (!current) return;
+  const c = current;
+  current = null;
+  c.timers.forEach(clearInterval);
+  if (c.session) c.session.close();
+  c.pc.close();
+  renderer.setSources([]);
+  c.sources.forEach((s) => s.close());
+}
+
+function scheduleRetry(reason, detail, retryAfterMs) {
+  teardown();
+  clearTimeout(retryTimer);
+  const backoff = Math.min(30000, 1000 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+  const delay = Math.max(retryAfterMs ?? 0, backoff);
+  attempt++;
+  const until = Date.now() + delay;
+  const gen = generation;
+  const tick = () => {
+    if (gen !== generation) return;
+    const left = Math.ceil((until - Date.now()) / 1000);
+    setState('waiting', `${reason} — retrying in ${left} s`, detail);
+    if (left > 0) retryTimer = setTimeout(tick, Math.min(1000, until - Date.now()));
+    else connect();
+  };
+  tick();
+}
+
+function explain(e) {
+  if (!(e instanceof WhepError)) return { msg: 'Connection failed', detail: String(e && e.message || e), retry: true };
+  const server = e.detail ? `Server says: ${e.detail}` : '';
+  switch (e.status) {
+    case 401:
+    case 403:
+      return {
+        msg: tokenFromFragment() ? 'Access token rejected' : 'This server needs an access token',
+        detail: 'Open the page as https://<host>:8443/#token=YOUR_TOKEN (the token is in the server configuration). ' + server,
+        retry: false,
+      };
+    case 503:
+      return { msg: 'Server busy (too many viewers or cameras not ready)', detail: server, retry: true, retryAfterMs: e.retryAfterMs };
+    case 400:
+    case 415:
+      return { msg: `Server rejected this browser's offer (HTTP ${e.status})`, detail: server, retry: true };
+    case 404:
+      return { msg: 'No WHEP endpoint on this server', detail: server, retry: true };
+    case undefined:
+      return { msg: e.message.replace(/^./, (c) => c.toUpperCase()), detail: e.detail || '', retry: true };
+    default:
+      return { msg: `Server error (HTTP ${e.status})`, detail: server, retry: true, retryAfterMs: e.retryAfterMs };
+  }
+}
+
+async function connect() {
+  clearTimeout(retryTimer);
+  teardown();
+  const gen = ++generation;
+  viewer.attempts++;
+  setState('connecting', attempt ? `Connecting (attempt ${attempt + 1})…` : 'Connecting…');
+
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  // First m-line = left eye, second = right eye (a side-by-side server uses only the first).
+  const trs = [0, 1].map(() => pc.addTransceiver('video', { direction: 'recvonly' }));
+  for (const t of trs) {
+    try { t.receiver.jitterBufferTarget = 0; } catch { /* not supported: browser default */ }
+  }
+  const sources = trs.map((t) => createFrameSource(t.receiver.track, { parent: ui.hidden, prefer }));
+  const c = (current = { pc, session: null, sources, timers: [] });
+  renderer.setSources(sources);
+
+  try {
+    c.session = await whepConnect(pc, { token: tokenFromFragment() });
+  } catch (e) {
+    if (gen !== generation) return;
+    const x = explain(e);
+    if (x.retry) scheduleRetry(x.msg, x.detail, x.retryAfterMs);
+    else { teardown(); setState('auth', x.msg, x.detail); }
+    return;
+  }
+  if (gen !== generation) { c.session.close(); return; }
+  setState('negotiating', 'Connected to server, waiting for video…');
+
+  // Watch the connection and the frames.
+  const started = performance.now();
+  let lastFrames = -1, lastFrameAt = performance.now(), disconnectedAt = 0, playingSince = 0;
+  c.timers.push(setInterval(() => {
+    if (gen !== generation) return;
+    const now = performance.now();
+    const info = renderer.info();
+    const frames = info.reduce((n, e) => n + e.frames, 0);
+    if (frames !== lastFrames) { lastFrames = frames; lastFrameAt = now; }
+    const st = pc.connectionState;
+    if (st === 'failed') return scheduleRetry('Connection lost', 'ICE/DTLS failed');
+    if (st === 'disconnected') {
+      disconnectedAt = disconnectedAt || now;
+      if (now - disconnectedAt > DISCONNECTED_MS) return scheduleRetry('Connection lost', 'network path interrupted');
+    } else disconnectedAt = 0;
+    if (frames === 0) {
+      if (now - started > NO_VIDEO_MS) return scheduleRetry('No video', `connected (${st}) but no frame arrived in ${NO_VIDEO_MS / 1000} s; is the camera pipeline running?`);
+      return;
+    }
+    if (now - lastFrameAt > STALL_MS) return scheduleRetry('Video stalled', `no new frame for ${STALL_MS / 1000} s`);
+    if (!playingSince) playingSince = now;
+    if (now - playingSince > 10000) attempt = 0; // stable: next failure starts the backoff afresh
+    const eyes = info.filter((e) => e.frames > 0);
+    const names = info.length === 2 && eyes.length === 2 ? ['left', 'right'] : ['video', 'video'];
+    const missing = info.length === 2 && trs[1].currentDirection !== 'inactive' && info[1].frames === 0 && now - started > NO_VIDEO_MS ? ' — right eye: no video' : '';
+    setState('playing', 'Playing' + missing, '');
+    ui.eyes.textContent = info.map((e, i) => (e.frames ? `${names[i]} ${e.width}×${e.height} @ ${e.fps} fps` : '')).filter(Boolean).join(' · ');
+  }, 500));
+}
+
+ui.retry.addEventListener('click', () => { attempt = 0; connect(); });
+window.addEventListener('hashchange', () => { attempt = 0; connect(); }); // new #token=…
+window.addEventListener('pagehide', () => { generation++; teardown(); });
+ui.canvas.addEventListener('dblclick', () => {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else ui.canvas.requestFullscreen().catch(() => {});
+});
+
+if (!window.isSecureContext || !window.RTCPeerConnection) {
+  setState('error', 'This browser cannot play the stream', window.isSecureContext ? 'WebRTC is not available.' : 'The page must be opened over HTTPS.');
+} else {
+  connect();
+}
