@@ -6,6 +6,8 @@ import dev.stereo.app.control.RestartablePipeline;
 import dev.stereo.app.control.StreamControl;
 import dev.stereo.app.hardware.Hardware;
 import dev.stereo.calibration.StereoConfig;
+import dev.stereo.core.Eye;
+import dev.stereo.core.StereoException;
 import dev.stereo.core.StereoPipeline;
 import dev.stereo.dualtrack.DualTrackPipeline;
 import dev.stereo.gst.GraphPipeline;
@@ -60,12 +62,23 @@ final class Wiring {
     static StreamControl streamControl(RestartablePipeline pipeline) {
         return new PipelineControl(pipeline,
                 (p, targets) -> {
-                    throw new UnsupportedOperationException("pipeline " + p.name()
-                            + " cannot change bitrate or frame rate while running yet");
+                    try {
+                        p.setBitrate(Eye.LEFT, targets.leftMbps());
+                        p.setBitrate(Eye.RIGHT, targets.rightMbps());
+                    } catch (StereoException e) {
+                        throw new UnsupportedOperationException(e.getMessage(), e);
+                    }
+                    if (targets.fps() != p.status().eyes().get(Eye.LEFT.key()).fps()) {
+                        throw new UnsupportedOperationException("bitrate applied; pipeline " + p.name()
+                                + " cannot change the frame rate while running yet");
+                    }
                 },
                 p -> {
-                    throw new UnsupportedOperationException("pipeline " + p.name()
-                            + " cannot be asked for a keyframe yet");
+                    try {
+                        p.requestKeyframe();
+                    } catch (StereoException e) {
+                        throw new UnsupportedOperationException(e.getMessage(), e);
+                    }
                 });
     }
 

@@ -29,6 +29,26 @@ public interface StereoPipeline extends AutoCloseable {
      */
     ViewerSession connect(String offerSdp) throws StereoException;
 
+    /**
+     * Changes one eye's encoder target bitrate while running, without dropping viewers (thermal
+     * protection, live control). Any thread.
+     *
+     * @throws StereoException when this pipeline or its encoder cannot change it live
+     */
+    default void setBitrate(Eye eye, double mbps) throws StereoException {
+        throw new StereoException(name() + " cannot change the bitrate while running");
+    }
+
+    /**
+     * Makes every encoder produce an IDR (with SPS/PPS) as soon as possible, within the pipeline's
+     * keyframe rate limit. Any thread.
+     *
+     * @throws StereoException when this pipeline cannot be asked for one
+     */
+    default void requestKeyframe() throws StereoException {
+        throw new StereoException(name() + " cannot be asked for a keyframe");
+    }
+
     /** A snapshot for {@code /api/status}; cheap, never blocks on the media threads. */
     PipelineStatus status();
 

@@ -72,7 +72,7 @@ public record EncoderChoice(String element, String reason) {
         };
     }
 
-    /** Sets the bitrate on a running encoder element (units differ per encoder). */
+    /** The encoder's {@code bitrate} property value for {@code mbps} (units differ), or null when it cannot change live. */
     public Object bitrateValue(double mbps) {
         return switch (element) {
             case "x264enc" -> (int) Math.round(mbps * 1000);

@@ -51,6 +51,7 @@ public final class GraphPipeline implements StereoPipeline {
     private final Map<String, Track> tracks = new LinkedHashMap<>();
     private final Map<String, GraphViewer> viewers = new ConcurrentHashMap<>();
     private final List<Object> keepAlive = new ArrayList<>(); // probes and callbacks: GC would kill them
+    private final Map<Eye, Double> bitrates = new ConcurrentHashMap<>(); // live changes; else the YAML's
     private volatile String state = "stopped";
     private volatile String error;
     private EncoderChoice encoder;
@@ -190,6 +191,25 @@ public final class GraphPipeline implements StereoPipeline {
     }
 
     @Override
+    public void setBitrate(Eye eye, double mbps) throws StereoException {
+        Object value = encoder == null ? null : encoder.bitrateValue(mbps);
+        if (value == null || pipeline == null) {
+            throw new StereoException("option3 with " + (encoder == null ? "no encoder" : encoder.element())
+                    + " cannot change the bitrate while running");
+        }
+        Track t = tracks.get(tracks.containsKey("sbs") ? "sbs" : eye.key());
+        t.encoder.set("bitrate", value);
+        bitrates.put(eye, mbps);
+    }
+
+    @Override
+    public void requestKeyframe() {
+        for (Track t : tracks.values()) {
+            requestKeyframe(t);
+        }
+    }
+
+    @Override
     public ViewerSession connect(String offerSdp) throws StereoException {
         if (!"running".equals(state)) {
             throw new StereoException("the pipeline is not running" + (error == null ? "" : ": " + error));
@@ -234,7 +254,8 @@ public final class GraphPipeline implements StereoPipeline {
                     + (cam.device() == null ? "" : ":" + cam.device());
             eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, encoder == null ? null : encoder.element(),
                     encoder == null ? null : encoder.reason(), config.stream().width(), config.stream().height(),
-                    config.stream().fps(), cam.bitrateMbps(), t == null ? 0 : t.framesEncoded.get()));
+                    config.stream().fps(), bitrates.getOrDefault(eye, cam.bitrateMbps()),
+                    t == null ? 0 : t.framesEncoded.get()));
         }
         return new PipelineStatus(name(), state, config.stream().layout().key(), eyes, viewers.size(),
                 countEncoders());

@@ -102,6 +102,16 @@ public final class RestartablePipeline implements StereoPipeline {
     }
 
     @Override
+    public void setBitrate(dev.stereo.core.Eye eye, double mbps) throws StereoException {
+        current.setBitrate(eye, mbps);
+    }
+
+    @Override
+    public void requestKeyframe() throws StereoException {
+        current.requestKeyframe();
+    }
+
+    @Override
     public void close() {
         synchronized (lifecycle) {
             closed = true;

@@ -75,19 +75,14 @@ class ErrorsIT {
     void viewerOverMaxViewersGets503WithRetryAfter() throws Exception {
         try (Appliance a = Appliance.start(E2e.config(dir, "max_viewers: 1", ""));
              Viewer first = Viewer.start(a.url(), "--seconds", "3", "--hold")) {
-            HttpResponse<String> over = null;
-            for (int i = 0; i < 80; i++) { // until the browser's session is live
-                over = E2e.post(a.url() + "/whep", "application/sdp", validOffer(), null);
-                if (over.statusCode() == 503) {
-                    break;
-                }
-                if (over.statusCode() == 201) { // we took the slot before the browser did: give it back
-                    E2e.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                            a.url() + over.headers().firstValue("Location").orElseThrow())).DELETE().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                }
+            // Wait until the browser holds the only slot, then ask for a second one.
+            int viewers = 0;
+            for (int i = 0; i < 120 && viewers < 1; i++) {
                 Thread.sleep(250);
+                viewers = JSON.readTree(E2e.get(a.url() + "/api/status").body()).path("viewers").asInt();
             }
+            assertEquals(1, viewers, "the browser viewer never connected");
+            HttpResponse<String> over = E2e.post(a.url() + "/whep", "application/sdp", validOffer(), null);
             assertEquals(503, over.statusCode(), over.body());
             assertTrue(over.headers().firstValue("Retry-After").isPresent(), over.headers().toString());
             assertEquals("application/json", over.headers().firstValue("Content-Type").orElse("").split(";")[0]);
