@@ -61,6 +61,10 @@ class GraphPipelineTest {
             assertEquals(1, s.viewers());
             assertTrue(s.eyes().get("left").framesEncoded() > 5, "frames encoded: " + s);
             assertEquals(0, p.countDecoders());
+            p.setBitrate(dev.stereo.core.Eye.LEFT, 0.75);
+            assertEquals(0.75, p.status().eyes().get("left").bitrateMbps());
+            assertEquals(2.0, p.status().eyes().get("right").bitrateMbps());
+            p.requestKeyframe();
             v.close();
             assertEquals(0, p.status().viewers());
             assertEquals(2, p.status().encoders());
