@@ -243,6 +243,64 @@ public final class DualTrackPipeline implements StereoPipeline {
         LOG.error("option2 pipeline error: {}", message);
     }
 
+    /**
+     * Changes the eye's target bitrate from its next frame on, without reopening the encoder or
+     * touching viewers. libx264 only (see {@link FfmpegEncoder#setBitrate}); an external encoder
+     * process, {@code h264_v4l2m2m} and {@code libopenh264} cannot, and say why. Any thread.
+     */
+    @Override
+    public synchronized void setBitrate(Eye eye, double mbps) throws StereoException {
+        if (!(mbps >= 0.001) || Double.isInfinite(mbps)) {
+            throw new StereoException("bitrate must be a positive number of Mbit/s (at least 0.001), got " + mbps);
+        }
+        Track t = tracks.get(eye);
+        if (t == null || (t.encoder == null && t.external == null)) {
+            throw new StereoException("option2 is not running: there is no " + eye.key() + " eye encoder to change");
+        }
+        if (t.external != null) {
+            throw new StereoException("the " + eye.key() + " eye is encoded by an external process ("
+                    + t.external.choice().codec().substring("external:".length()) + "): its bitrate is set by "
+                    + "its command line, which option2 cannot change while it runs");
+        }
+        String codec = t.encoder.choice().codec();
+        String why = FfmpegEncoder.liveBitrateUnsupported(codec);
+        if (why != null) {
+            throw new StereoException("option2 cannot change the " + eye.key() + " eye's bitrate while running: " + why);
+        }
+        long bps = Math.round(mbps * 1_000_000);
+        long before = t.encoder.ffmpeg().bitrate();
+        t.encoder.ffmpeg().setBitrate(bps);
+        if (bps != before) {
+            LOG.info("{} eye: {} bitrate {} -> {} kbit/s (live)", eye.key(), codec, before / 1000, bps / 1000);
+        }
+    }
+
+    /**
+     * Asks every eye's encoder for an IDR with SPS/PPS, through the same rate-limited path as a
+     * viewer's PLI. An eye fed by an external encoder process cannot be asked (nothing reaches the
+     * process; its next IDR comes with its GOP): the other eye is still asked, then this throws.
+     */
+    @Override
+    public synchronized void requestKeyframe() throws StereoException {
+        if (tracks.isEmpty()) {
+            throw new StereoException("option2 is not running: there is no encoder to ask for a keyframe");
+        }
+        List<String> cannot = new ArrayList<>();
+        for (Track t : tracks.values()) {
+            if (t.external != null) {
+                cannot.add(t.eye.key());
+            } else {
+                t.keyframes.request();
+            }
+        }
+        if (!cannot.isEmpty()) {
+            throw new StereoException("the " + String.join(" and ", cannot) + " eye"
+                    + (cannot.size() > 1 ? "s are" : " is") + " encoded by an external process, which cannot be "
+                    + "asked for a keyframe (its next IDR comes with its GOP)"
+                    + (cannot.size() < tracks.size() ? "; the other eye was asked" : ""));
+        }
+    }
+
     /** Asks the eye's encoder for an IDR (rate-limited there). Any thread. */
     void requestKeyframe(Eye eye) {
         Track t = tracks.get(eye);
@@ -263,6 +321,12 @@ public final class DualTrackPipeline implements StereoPipeline {
     /** The eye's keyframe requests (tests count them). */
     KeyframeRequests keyframes(Eye eye) {
         return tracks.get(eye).keyframes;
+    }
+
+    /** The FFmpeg encoder thread of an eye, or null (tests). */
+    EyeEncoder encoder(Eye eye) {
+        Track t = tracks.get(eye);
+        return t == null ? null : t.encoder;
     }
 
     /** The external encoder of an eye, or null. */
@@ -327,7 +391,8 @@ public final class DualTrackPipeline implements StereoPipeline {
                 encoders++;
             }
             eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, choice == null ? null : choice.codec(),
-                    choice == null ? null : choice.reason(), s.width(), s.height(), s.fps(), s.bitrateMbps(),
+                    choice == null ? null : choice.reason(), s.width(), s.height(), s.fps(), t == null
+                    || t.encoder == null ? s.bitrateMbps() : t.encoder.ffmpeg().bitrate() / 1e6,
                     t == null ? 0 : t.framesEncoded()));
         }
         return new PipelineStatus(name(), state, config.stream().layout().key(), eyes, viewers.size(), encoders);

@@ -61,6 +61,11 @@ final class EyeEncoder implements AutoCloseable {
         return framesEncoded.get();
     }
 
+    /** The encoder this eye has had since {@link #start()} (tests: it is never reopened). */
+    FfmpegEncoder ffmpeg() {
+        return encoder;
+    }
+
     /** True while the encoder is open and its thread runs. */
     boolean isAlive() {
         return alive;

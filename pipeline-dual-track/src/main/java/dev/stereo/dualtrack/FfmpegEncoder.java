@@ -55,10 +55,17 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
  * {@code pict_type = I} with the key flag, and libx264 runs with {@code forced-idr}, so it comes
  * out as an IDR with SPS/PPS in front.
  *
+ * <p>Bitrate while running: {@link #setBitrate} (any thread) leaves the new target for the
+ * encoding thread, which writes it into the context's {@code bit_rate}, {@code rc_max_rate} and
+ * {@code rc_buffer_size} before the next frame. FFmpeg's libx264 wrapper compares those with
+ * x264's parameters on every frame and calls {@code x264_encoder_reconfig} when they differ, so
+ * the change takes effect at that frame: no reopen, no extra IDR, viewers notice nothing but the
+ * rate. The other wrappers read them only when they open ({@link #liveBitrateUnsupported}).
+ *
  * <p>Ownership and threads: this object owns the {@code AVCodecContext}, {@code AVFrame} and
- * {@code AVPacket} and frees them in {@link #close()}. It is not thread-safe: one thread (the
- * eye's encoder thread) calls {@link #encode}; {@link #close()} is called by the owner after
- * that thread has stopped.
+ * {@code AVPacket} and frees them in {@link #close()}. It is not thread-safe, except for
+ * {@link #setBitrate} and {@link #bitrate}: one thread (the eye's encoder thread) calls
+ * {@link #encode}; {@link #close()} is called by the owner after that thread has stopped.
  */
 public final class FfmpegEncoder implements AutoCloseable {
 
@@ -86,6 +93,9 @@ public final class FfmpegEncoder implements AutoCloseable {
     private final long[] slotNanos = new long[TIMING_SLOTS];
     private final long[] slotEpochMs = new long[TIMING_SLOTS];
     private Consumer<AccessUnit> output;
+    /** Target in bit/s: set by {@link #setBitrate}, written into the context by {@link #encode}. */
+    private volatile long bitrate;
+    private long appliedBitrate;
     private long framesIn;
     private long unitsOut;
     private boolean closed;
@@ -94,6 +104,8 @@ public final class FfmpegEncoder implements AutoCloseable {
         this.settings = settings;
         this.choice = choice;
         this.context = context;
+        this.bitrate = settings.bitrate();
+        this.appliedBitrate = settings.bitrate();
         this.splitter = new AnnexBSplitter(au -> {
             unitsOut++;
             output.accept(au);
@@ -191,11 +203,7 @@ public final class FfmpegEncoder implements AutoCloseable {
         ctx.pix_fmt(AV_PIX_FMT_YUV420P);
         ctx.time_base(av_make_q(1, s.fps()));
         ctx.framerate(av_make_q(s.fps(), 1));
-        ctx.bit_rate(s.bitrate());
-        // A VBV of about two frames keeps every frame near the average size: no frame takes
-        // longer than two frame times to send, which is what bounds network latency.
-        ctx.rc_max_rate(s.bitrate());
-        ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, s.bitrate() * 2 / s.fps()));
+        rate(ctx, s.bitrate(), s.fps());
         ctx.gop_size(s.gopFrames());
         ctx.max_b_frames(0);
         ctx.thread_type(FF_THREAD_SLICE);
@@ -207,6 +215,55 @@ public final class FfmpegEncoder implements AutoCloseable {
             // in front of the first picture, and the broadcaster gives late joiners its cache.
             ctx.flags(ctx.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
         }
+    }
+
+    /**
+     * Average bitrate and VBV. A VBV of about two frames keeps every frame near the average size:
+     * no frame takes longer than two frame times to send, which is what bounds network latency.
+     * (x264 can change its VBV live only when it had one from the start; this always sets one.)
+     */
+    private static void rate(AVCodecContext ctx, long bitsPerSecond, int fps) {
+        ctx.bit_rate(bitsPerSecond);
+        ctx.rc_max_rate(bitsPerSecond);
+        ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bitsPerSecond * 2 / fps));
+    }
+
+    /**
+     * Why {@code codec} cannot change its bitrate while open, or null when it can (libx264).
+     * Checked against FFmpeg 8's wrappers: only libx264's looks at the context's rate fields
+     * again after opening.
+     */
+    public static String liveBitrateUnsupported(String codec) {
+        return switch (codec) {
+            case "libx264" -> null;
+            case "h264_v4l2m2m" -> "h264_v4l2m2m sets the hardware encoder's bitrate control only when it opens "
+                    + "(FFmpeg's V4L2 M2M wrapper passes no change on while running)";
+            case "libopenh264" -> "FFmpeg's libopenh264 wrapper reads the bitrate only when it opens "
+                    + "(it never calls OpenH264's SetOption while encoding)";
+            default -> codec + " cannot change its bitrate while running";
+        };
+    }
+
+    /**
+     * Asks for a new target bitrate, taken from the next frame on (libx264 only). Any thread.
+     *
+     * @throws IllegalStateException when this encoder cannot change it live ({@link #liveBitrateUnsupported})
+     * @throws IllegalArgumentException when not positive
+     */
+    public void setBitrate(long bitsPerSecond) {
+        String why = liveBitrateUnsupported(choice.codec());
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
+        if (bitsPerSecond < 1000) {
+            throw new IllegalArgumentException("bitrate must be at least 1 kbit/s, got " + bitsPerSecond);
+        }
+        bitrate = bitsPerSecond;
+    }
+
+    /** The target bitrate in bit/s: the YAML's, or the last {@link #setBitrate}. Any thread. */
+    public long bitrate() {
+        return bitrate;
     }
 
     /** Encoder-private options. */
@@ -316,6 +373,12 @@ public final class FfmpegEncoder implements AutoCloseable {
         slotEpochMs[slot] = captureEpochMs;
         output = out;
         framesIn++;
+        long want = bitrate;
+        if (want != appliedBitrate) {
+            // libx264 compares these with its parameters inside avcodec_send_frame and reconfigures.
+            rate(context, want, settings.fps());
+            appliedBitrate = want;
+        }
         int ret = avcodec_send_frame(context, frame);
         if (ret == FfmpegErrors.EAGAIN) {
             drain(); // the encoder wants its output taken first
