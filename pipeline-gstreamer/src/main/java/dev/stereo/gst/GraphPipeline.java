@@ -1,5 +1,6 @@
 package dev.stereo.gst;
 
+import dev.stereo.calibration.RectifyShader;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.calibration.StereoConfig.SourceType;
 import dev.stereo.core.Eye;
@@ -19,6 +20,7 @@ import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSrc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,6 +164,9 @@ public final class GraphPipeline implements StereoPipeline {
             keepAlive.add(gateKeyframes);
             tracks.put(name, t);
         }
+        if (description.gl()) {
+            configureShaders();
+        }
         Map<Eye, AppSrc> appsrcs = new EnumMap<>(Eye.class);
         for (Eye eye : Eye.values()) {
             if (config.camera(eye).source() == SourceType.TEST) {
@@ -173,6 +178,24 @@ public final class GraphPipeline implements StereoPipeline {
             testSource = new TestSourceDriver(pipeline, appsrcs, config.stream().width(), config.stream().height(),
                     config.stream().fps());
             testSource.start();
+        }
+    }
+
+    /** Loads the rectification shader and this eye's uniforms into each glshader. Gst executor. */
+    private void configureShaders() {
+        var s = config.stream();
+        for (Eye eye : Eye.values()) {
+            Element shader = pipeline.getElementByName("shader_" + eye.key());
+            if (shader == null) {
+                continue; // identity geometry for this eye
+            }
+            var cam = config.camera(eye);
+            boolean test = cam.source() == SourceType.TEST;
+            int inW = test ? s.width() : cam.capture().width();
+            int inH = test ? s.height() : cam.capture().height();
+            shader.set("fragment", RectifyShader.fragmentSource());
+            shader.set("uniforms", Structure.fromString(RectifyShader.uniformsStructure(
+                    RectifyShader.uniforms(cam, inW, inH, s.width(), s.height()))));
         }
     }
 

@@ -75,7 +75,13 @@ final class Appliance implements AutoCloseable {
 
     /** Starts serving with {@code config} and waits until it listens. */
     static Appliance start(Path config, String... extraArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-jar", jar().toString(),
+        return startWrapped(List.of(), config, extraArgs);
+    }
+
+    /** As {@link #start}, with the JVM started through {@code wrapper} (e.g. xvfb-run -a). */
+    static Appliance startWrapped(List<String> wrapper, Path config, String... extraArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of("java", "-Xmx512m", "-jar", jar().toString(),
                 "--config", config.toString(), "--port", "0"));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
