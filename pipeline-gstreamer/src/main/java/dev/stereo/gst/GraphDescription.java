@@ -81,9 +81,11 @@ public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<E
         var s = config.stream();
         CameraConfig cam = config.camera(eye);
         boolean test = sources.get(eye) == SourceType.TEST;
-        String toStream = "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height();
+        var out = outputSize(config, eye);
+        String toStream = "video/x-raw,format=I420,width=" + out.width() + ",height=" + out.height();
+        boolean rescale = out.width() != s.width() || out.height() != s.height();
         if (cam.isIdentityGeometry()) {
-            return test ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream"
+            return test && !rescale ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream"
                     : "videoconvertscale ! " + toStream;
         }
         if (gl) {
@@ -111,6 +113,12 @@ public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<E
             parts.add(toStream);
         }
         return String.join(" ! ", parts);
+    }
+
+    /** The size an eye is encoded at: its camera's output_size, else the stream size. */
+    static StereoConfig.Size outputSize(StereoConfig config, Eye eye) {
+        var o = config.camera(eye).outputSize();
+        return o != null ? o : new StereoConfig.Size(config.stream().width(), config.stream().height());
     }
 
     /** videoflip method for the net effect of flips and rotation (180° = both flips). */

@@ -194,8 +194,9 @@ public final class GraphPipeline implements StereoPipeline {
             int inW = test ? s.width() : cam.capture().width();
             int inH = test ? s.height() : cam.capture().height();
             shader.set("fragment", RectifyShader.fragmentSource());
+            var out = GraphDescription.outputSize(config, eye);
             shader.set("uniforms", Structure.fromString(RectifyShader.uniformsStructure(
-                    RectifyShader.uniforms(cam, inW, inH, s.width(), s.height()))));
+                    RectifyShader.uniforms(cam, inW, inH, out.width(), out.height()))));
         }
     }
 
@@ -275,8 +276,9 @@ public final class GraphPipeline implements StereoPipeline {
             Track t = tracks.get(tracks.containsKey("sbs") ? "sbs" : eye.key());
             String source = cam.source().name().toLowerCase(java.util.Locale.ROOT)
                     + (cam.device() == null ? "" : ":" + cam.device());
+            var size = GraphDescription.outputSize(config, eye);
             eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, encoder == null ? null : encoder.element(),
-                    encoder == null ? null : encoder.reason(), config.stream().width(), config.stream().height(),
+                    encoder == null ? null : encoder.reason(), size.width(), size.height(),
                     config.stream().fps(), bitrates.getOrDefault(eye, cam.bitrateMbps()),
                     t == null ? 0 : t.framesEncoded.get()));
         }

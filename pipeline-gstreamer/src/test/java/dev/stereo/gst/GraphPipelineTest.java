@@ -70,4 +70,28 @@ class GraphPipelineTest {
             assertEquals(2, p.status().encoders());
         }
     }
+
+    @Test
+    void outputSizeScalesThatEyeOnlyAndCpuGeometryIsBuiltWhenGlIsMissing() throws Exception {
+        StereoConfig config = ConfigLoader.parse("""
+                stream: {width: 640, height: 360, fps: 30}
+                cameras:
+                  left: {source: test, output_size: {width: 320, height: 180}, flip_vertical: true}
+                  right: {source: test}
+                """, Path.of("test.yaml"));
+        GraphDescription g = new GraphPipeline(config).describe(false);
+        String launch = g.launch();
+        String left = launch.lines().filter(l -> l.contains("src_left")).findFirst().orElseThrow();
+        String right = launch.lines().filter(l -> l.contains("src_right")).findFirst().orElseThrow();
+        assertTrue(left.contains("videoflip name=flip_left method=vertical-flip"), left);
+        assertTrue(left.contains("width=320,height=180"), left);
+        assertTrue(!right.contains("width=320") && !right.contains("videoflip"), right);
+        try (GraphPipeline p = new GraphPipeline(config)) {
+            p.start();
+            Thread.sleep(700);
+            assertEquals(320, p.status().eyes().get("left").width());
+            assertTrue(p.status().eyes().get("left").framesEncoded() > 3, p.status().toString());
+            assertEquals("running", p.status().state());
+        }
+    }
 }
