@@ -31,7 +31,7 @@ export function log(...a) {
 }
 
 /** Returns {context, page, close()}; close() is idempotent and removes the profile dir. */
-export async function launch({ executablePath = process.env.CHROMIUM || '/usr/bin/chromium', extraArgs = [], timeoutMs = 30000 } = {}) {
+export async function launch({ executablePath = process.env.CHROMIUM || '/usr/bin/chromium', extraArgs = [], timeoutMs = 30000, viewport = { width: 800, height: 600 } } = {}) {
   if (!existsSync(executablePath)) throw new Error('Chromium not found at ' + executablePath + ' (apt-get install chromium)');
   const dir = mkdtempSync(join(tmpdir(), 'stereo-e2e-'));
   let context;
@@ -43,7 +43,7 @@ export async function launch({ executablePath = process.env.CHROMIUM || '/usr/bi
       args: CHROMIUM_FLAGS.filter((f) => f !== '--headless').concat(extraArgs),
       ignoreHTTPSErrors: true,
       timeout: timeoutMs,
-      viewport: { width: 800, height: 600 },
+      viewport,
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });

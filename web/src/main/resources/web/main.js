@@ -1,10 +1,13 @@
 // stereo 2D viewer: WHEP to this origin, left + right eye side by side in one canvas,
-// connection state on screen, reconnect with backoff. (The WebXR client is a separate page.)
+// connection state on screen, reconnect with backoff; "Enter VR" (xr-session.js) where
+// immersive-vr is supported, drawing the same frame sources per eye in the headset.
 import { whepConnect, WhepError } from './whep.js';
 import { createFrameSource, SideBySideRenderer } from './render2d.js';
+import { setupXr } from './xr-session.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $('retry'), bar: $('bar'), canvas: $('view'), hidden: $('hidden') };
+const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $('retry'), bar: $('bar'), canvas: $('view'), hidden: $('hidden'),
+  enterVr: $('enter-vr'), fullscreen: $('fullscreen'), xrmsg: $('xrmsg') };
 
 const params = new URLSearchParams(location.search);
 const prefer = params.get('source') || 'auto'; // ?source=video forces the <video> fallback
@@ -106,7 +109,9 @@ async function connect() {
     try { t.receiver.jitterBufferTarget = 0; } catch { /* not supported: browser default */ }
   }
   const sources = trs.map((t) => createFrameSource(t.receiver.track, { parent: ui.hidden, prefer }));
-  const c = (current = { pc, session: null, sources, timers: [] });
+  // Side-by-side servers answer the second m-line inactive (one track carries both eyes).
+  const sideBySide = () => trs[1].currentDirection === 'inactive' || (sources[1].version === 0 && sources[0].version > 30 && sources[0].width >= 2 * sources[0].height);
+  const c = (current = { pc, session: null, sources, timers: [], sideBySide });
   renderer.setSources(sources);
 
   try {
@@ -154,9 +159,29 @@ async function connect() {
 ui.retry.addEventListener('click', () => { attempt = 0; connect(); });
 window.addEventListener('hashchange', () => { attempt = 0; connect(); }); // new #token=…
 window.addEventListener('pagehide', () => { generation++; teardown(); });
-ui.canvas.addEventListener('dblclick', () => {
+function toggleFullscreen() {
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-  else ui.canvas.requestFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen().catch(() => {});
+}
+ui.canvas.addEventListener('dblclick', toggleFullscreen);
+ui.fullscreen.addEventListener('click', toggleFullscreen);
+if (!document.fullscreenEnabled) ui.fullscreen.hidden = true;
+
+// Tests only: ?xr-emulate loads a WebXR emulator (IWER) from /xr-emulate/setup.js, a path this
+// server does not serve: the test harness provides it (e2e/lib/xr-emulate-setup.js).
+if (params.has('xr-emulate')) {
+  try { await import('/xr-emulate/setup.js'); } catch (e) { ui.xrmsg.textContent = 'XR emulation requested but not available: ' + e.message; }
+}
+const xr = setupXr({
+  button: ui.enterVr,
+  notify: (msg, detail = '') => { ui.xrmsg.textContent = detail ? `${msg}: ${detail}` : msg; },
+  sources: () => (current ? current.sources : []),
+  sideBySide: () => !!(current && current.sideBySide()),
+});
+xr.detect().then(() => {
+  // ?enter-vr: try to enter at once (works where the browser allows it without a click;
+  // otherwise the page says why and the button remains).
+  if (params.has('enter-vr') && window.stereoXr.state === 'ready') xr.enter(false);
 });
 
 if (!window.isSecureContext || !window.RTCPeerConnection) {

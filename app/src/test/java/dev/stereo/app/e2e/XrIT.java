@@ -1,0 +1,108 @@
+package dev.stereo.app.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The product page (/) as a Quest would use it, in headless Chromium with IWER emulating a
+ * Meta Quest 3 in stereo ({@code e2e/xr.mjs}): a session requested without a user gesture is
+ * refused and the page says why; the 2D page shows eye 0 on the left and eye 1 on the right
+ * (probe band decoded from a screenshot); after a click on Enter VR the left XR view shows eye-0
+ * content and the right view eye-1 content (probe band decoded from a per-view readback).
+ */
+class XrIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Appliance appliance;
+
+    @BeforeAll
+    static void start() throws Exception {
+        E2e.requireLoopbackOnlyNamespace();
+        appliance = Appliance.start(E2e.config(dir, "", ""));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (appliance != null) {
+            appliance.close();
+            appliance = null;
+        }
+    }
+
+    /** Runs {@code node e2e/xr.mjs --url <appliance> args...} and returns its JSON line. */
+    static JsonNode runXr(String... args) throws Exception {
+        Path repo = Viewer.repo();
+        if (!Files.isRegularFile(repo.resolve("e2e/node_modules/iwer/package.json"))) {
+            throw new IllegalStateException("e2e/node_modules/iwer missing: run 'npm ci --prefix e2e' (scripts/test.sh does)");
+        }
+        List<String> cmd = new ArrayList<>(List.of("node", repo.resolve("e2e/xr.mjs").toString(),
+                "--url", appliance.url()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        try {
+            String text = out.get(180, TimeUnit.SECONDS);
+            p.waitFor(10, TimeUnit.SECONDS);
+            String last = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+            if (last == null) {
+                throw new AssertionError("xr.mjs printed no JSON result; output:\n" + text);
+            }
+            return JSON.readTree(last);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void eachEyeSeesItsOwnTrackInTheEmulatedQuest3AndThe2DPageShowsBothSideBySide() throws Exception {
+        Path shot = dir.resolve("page-2d.png");
+        JsonNode r = runXr("--screenshot", shot.toString());
+        System.out.println("[XrIT] " + r);
+
+        JsonNode g = r.path("gesture");
+        assertEquals("refused", g.path("state").asText(), "session without a user gesture must be refused: " + g);
+        assertTrue(g.path("shown").asText().matches("(?is).*(gesture|click).*"), "the page must say why: " + g);
+
+        JsonNode twoD = r.path("twoD");
+        assertEquals(0, twoD.path("left").path("eyeId").asInt(-1), "2D page, left half: " + twoD);
+        assertEquals(1, twoD.path("right").path("eyeId").asInt(-1), "2D page, right half: " + twoD);
+        assertTrue(Files.size(shot) > 0);
+
+        JsonNode xr = r.path("xr");
+        assertEquals("presenting", xr.path("state").asText(), "Enter VR click: " + xr);
+        assertEquals(2, xr.path("views").size(), "stereo: two views: " + xr);
+        for (JsonNode v : xr.path("views")) {
+            int want = v.path("eye").asText().equals("right") ? 1 : 0;
+            int own = v.path("eyeIds").path(String.valueOf(want)).asInt(0);
+            int other = v.path("eyeIds").path(String.valueOf(1 - want)).asInt(0);
+            assertTrue(own >= 5 && other == 0, v.path("eye").asText() + " view must show eye " + want + " only: " + v);
+            assertEquals(0, v.path("rejects").asInt(), "probe checksum rejects in " + v);
+        }
+        assertTrue(r.path("ok").asBoolean(), r.toString());
+    }
+}
