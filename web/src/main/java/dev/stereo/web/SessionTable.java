@@ -4,6 +4,11 @@ import dev.stereo.core.BadOfferException;
 import dev.stereo.core.StereoException;
 import dev.stereo.core.StereoPipeline;
 import dev.stereo.core.ViewerSession;
+import dev.stereo.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +44,37 @@ final class SessionTable {
     /** Reserved (connect in progress) plus live sessions. */
     private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean closed;
+    private final MeterRegistry meters;
 
     SessionTable(StereoPipeline pipeline, int maxViewers) {
+        this(pipeline, maxViewers, new SimpleMeterRegistry());
+    }
+
+    /** Registers {@code stereo_viewers} and {@code stereo_viewer_sessions_total} on {@code meters}. */
+    SessionTable(StereoPipeline pipeline, int maxViewers, MeterRegistry meters) {
         this.pipeline = pipeline;
         this.maxViewers = maxViewers;
+        this.meters = meters;
+        Gauge.builder(MetricNames.VIEWERS, sessions, Map::size)
+                .description("Viewers currently connected")
+                .tag(MetricNames.PIPELINE, pipeline.name()).register(meters);
+        // Present at 0 from the start, so rate() and increase() work from the first scrape.
+        outcome(MetricNames.CONNECTED, "none");
+    }
+
+    /** Counts one session attempt by outcome; reasons are a small fixed set (ApiError codes). */
+    private void outcome(String outcome, String reason) {
+        Counter.builder(MetricNames.VIEWER_SESSIONS)
+                .description("Viewer session attempts by outcome (connected, failed, rejected) and reason")
+                .tags(MetricNames.OUTCOME, outcome, MetricNames.REASON, reason)
+                .register(meters);
+    }
+
+    private void count(String outcome, String reason) {
+        Counter.builder(MetricNames.VIEWER_SESSIONS)
+                .description("Viewer session attempts by outcome (connected, failed, rejected) and reason")
+                .tags(MetricNames.OUTCOME, outcome, MetricNames.REASON, reason)
+                .register(meters).increment();
     }
 
     /**
@@ -53,9 +85,15 @@ final class SessionTable {
      */
     Entry open(String offerSdp) {
         if (closed) {
+            count(MetricNames.REJECTED, "shutting_down");
             throw ApiError.unavailable("shutting_down", "the server is shutting down");
         }
-        reserveSlot();
+        try {
+            reserveSlot();
+        } catch (ApiError e) {
+            count(MetricNames.REJECTED, "at_capacity");
+            throw e;
+        }
         boolean handedOver = false;
         try {
             ViewerSession session = pipeline.connect(offerSdp);
@@ -73,16 +111,25 @@ final class SessionTable {
             if (closed) {
                 remove(entry);
                 session.close();
+                count(MetricNames.REJECTED, "shutting_down");
                 throw ApiError.unavailable("shutting_down", "the server is shutting down");
             }
+            count(MetricNames.CONNECTED, "none");
             log.info("viewer {} connected ({} live)", session.id(), sessions.size());
             return entry;
         } catch (BadOfferException e) {
+            count(MetricNames.REJECTED, "bad_offer");
             throw ApiError.badRequest("bad_offer", e.getMessage());
         } catch (StereoException e) {
+            count(MetricNames.FAILED, "pipeline_unavailable");
             // The message is user-facing by contract (e.g. "pipeline is not running"); the
             // condition is usually temporary, hence 503 rather than 500.
             throw ApiError.unavailable("pipeline_unavailable", e.getMessage());
+        } catch (RuntimeException e) {
+            if (!(e instanceof ApiError)) {
+                count(MetricNames.FAILED, "error");
+            }
+            throw e;
         } finally {
             if (!handedOver) {
                 slots.decrementAndGet();

@@ -10,6 +10,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ public final class WebServer implements AutoCloseable {
     private final SessionTable sessions;
     private final BearerAuth auth;
     private final StatusResource status;
+    private final MetricsResource metrics;
 
     private final AtomicReference<ServerConnector> httpsConnector = new AtomicReference<>();
     private final AtomicReference<ServerConnector> httpConnector = new AtomicReference<>();
@@ -58,12 +61,23 @@ public final class WebServer implements AutoCloseable {
     private volatile CertificateStore.TlsIdentity tls;
 
     public WebServer(WebSettings settings, StereoPipeline pipeline) {
+        this(settings, pipeline, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * @param meters the registry {@code GET /metrics} scrapes; the server adds the viewer series
+     *               ({@code stereo_viewers}, {@code stereo_viewer_sessions_total}) and the pipeline's
+     *               ({@link PipelineMeters}); the caller may add anything else (process, thermal).
+     */
+    public WebServer(WebSettings settings, StereoPipeline pipeline, PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.pipeline = pipeline;
         this.mapper = new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        this.sessions = new SessionTable(pipeline, settings.maxViewers());
+        this.sessions = new SessionTable(pipeline, settings.maxViewers(), meters);
+        new PipelineMeters(pipeline).bindTo(meters);
+        this.metrics = new MetricsResource(meters);
         this.auth = new BearerAuth(settings.token());
         this.status = new StatusResource(pipeline, sessions, mapper,
                 () -> startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
@@ -154,11 +168,11 @@ public final class WebServer implements AutoCloseable {
         config.routes.before(redirect::handle);
         config.routes.beforeMatched(auth::check);
 
-        // Each resource registers its own routes; a future MetricsResource (PrometheusMeterRegistry
-        // scrape on GET /metrics) slots in here the same way.
+        // Each resource registers its own routes.
         new WhepResource(sessions).register(config.routes);
         new OfferResource(sessions, mapper).register(config.routes);
         status.register(config.routes);
+        metrics.register(config.routes);
 
         config.routes.exception(ApiError.class, (e, ctx) -> writeError(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
