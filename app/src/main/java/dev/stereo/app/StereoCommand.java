@@ -6,6 +6,7 @@ import dev.stereo.app.reclaim.ReclaimCommand;
 import dev.stereo.app.reclaim.ReclaimOnStart;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.StereoException;
+import dev.stereo.app.metrics.ApplianceMetrics;
 import dev.stereo.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,8 @@ public final class StereoCommand implements Runnable {
         ReclaimOnStart.run(config);
         Wiring.initGStreamer();
         RestartablePipeline pipeline = Wiring.restartablePipeline(options.pipeline, config);
-        WebServer web = new WebServer(Wiring.webSettings(config), pipeline);
+        WebServer web = new WebServer(Wiring.webSettings(config), pipeline,
+                ApplianceMetrics.create(config.appliance().thermal().sensor()));
         Appliance appliance = Wiring.appliance(config, pipeline, web);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
