@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what stereo needs on Debian 12 / Raspberry Pi OS Bookworm (run as root).
 #   scripts/install-deps.sh          runtime + build: Java 17, Maven, GStreamer with webrtcbin and encoders
-#   scripts/install-deps.sh --test   also what the tests need: Chromium, Node.js/npm, Xvfb, systemd tools
+#   scripts/install-deps.sh --test   also what the tests need: Chromium, Node.js/npm, Xvfb, systemd tools, Prometheus
 # Packages already present are left alone; apt runs only when something is missing.
 set -euo pipefail
 
@@ -25,6 +25,8 @@ fi
 if [ "$want_test" = 1 ]; then
   # The packaging tests run the real ShellCheck and systemd tools (systemd-analyze, systemd-sysusers).
   packages+=(chromium xvfb xauth iproute2 util-linux shellcheck systemd)
+  # PrometheusIT scrapes /metrics with a real Prometheus server (/usr/bin/prometheus).
+  packages+=(prometheus)
   # Debian's nodejs and npm only when no Node.js is installed (a newer one may come from elsewhere).
   if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
