@@ -57,7 +57,9 @@ public final class ApplianceMetrics {
         if (thermalZone != null && Files.isReadable(thermalZone)) {
             ThermalSensor sensor = new ThermalSensor(thermalZone);
             Gauge.builder(MetricNames.SOC_TEMPERATURE, sensor, ApplianceMetrics::celsius)
-                    .description("SoC temperature from " + thermalZone).register(registry);
+                    .description("SoC temperature from " + thermalZone)
+                    .strongReference(true) // nothing else holds the sensor; a weak one would turn NaN after GC
+                    .register(registry);
         } else {
             LOG.info("no SoC temperature in /metrics: {} is not readable", thermalZone);
         }
