@@ -27,6 +27,9 @@ let attempt = 0;
 let current = null; // {pc, session, sources, timers}
 let retryTimer = 0;
 let generation = 0;
+// Video tracks to ask for: 2 (dual-track: left, right); a side-by-side server says it sends 1
+// (HTTP 400 naming the count) and we offer again with one.
+let trackCount = 2;
 
 // Read by tests (e2e/pagecheck.mjs) and handy in the console.
 const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0 });
@@ -104,13 +107,13 @@ async function connect() {
 
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   // First m-line = left eye, second = right eye (a side-by-side server uses only the first).
-  const trs = [0, 1].map(() => pc.addTransceiver('video', { direction: 'recvonly' }));
+  const trs = Array.from({ length: trackCount }, () => pc.addTransceiver('video', { direction: 'recvonly' }));
   for (const t of trs) {
     try { t.receiver.jitterBufferTarget = 0; } catch { /* not supported: browser default */ }
   }
   const sources = trs.map((t) => createFrameSource(t.receiver.track, { parent: ui.hidden, prefer }));
   // Side-by-side servers answer the second m-line inactive (one track carries both eyes).
-  const sideBySide = () => trs[1].currentDirection === 'inactive' || (sources[1].version === 0 && sources[0].version > 30 && sources[0].width >= 2 * sources[0].height);
+  const sideBySide = () => trs.length === 1 || trs[1].currentDirection === 'inactive';
   const c = (current = { pc, session: null, sources, timers: [], sideBySide });
   renderer.setSources(sources);
 
@@ -118,6 +121,12 @@ async function connect() {
     c.session = await whepConnect(pc, { token: tokenFromFragment() });
   } catch (e) {
     if (gen !== generation) return;
+    const sends = e instanceof WhepError && e.status === 400 && /this server sends (\d+)/.exec(e.detail || '');
+    if (sends && Number(sends[1]) !== trackCount && Number(sends[1]) >= 1 && Number(sends[1]) <= 2) {
+      trackCount = Number(sends[1]); // the layout changed (or was side-by-side all along)
+      connect();
+      return;
+    }
     const x = explain(e);
     if (x.retry) scheduleRetry(x.msg, x.detail, x.retryAfterMs);
     else { teardown(); setState('auth', x.msg, x.detail); }
@@ -149,7 +158,7 @@ async function connect() {
     if (!playingSince) playingSince = now;
     if (now - playingSince > 10000) attempt = 0; // stable: next failure starts the backoff afresh
     const eyes = info.filter((e) => e.frames > 0);
-    const names = info.length === 2 && eyes.length === 2 ? ['left', 'right'] : ['video', 'video'];
+    const names = info.length === 2 && eyes.length === 2 ? ['left', 'right'] : info.length === 1 ? ['side-by-side'] : ['video', 'video'];
     const missing = info.length === 2 && trs[1].currentDirection !== 'inactive' && info[1].frames === 0 && now - started > NO_VIDEO_MS ? ' — right eye: no video' : '';
     setState('playing', 'Playing' + missing, '');
     ui.eyes.textContent = info.map((e, i) => (e.frames ? `${names[i]} ${e.width}×${e.height} @ ${e.fps} fps` : '')).filter(Boolean).join(' · ');

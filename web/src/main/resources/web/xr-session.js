@@ -79,6 +79,7 @@ export function setupXr({ button, notify, sources, sideBySide }) {
       readbackWaiters.splice(0).forEach((w) => w.resolve(null));
     });
     set('presenting');
+    notify('');
     s.requestAnimationFrame(onFrame);
   }
 

@@ -50,6 +50,10 @@ class XrIT {
 
     /** Runs {@code node e2e/xr.mjs --url <appliance> args...} and returns its JSON line. */
     static JsonNode runXr(String... args) throws Exception {
+        return runXr(appliance, args);
+    }
+
+    static JsonNode runXr(Appliance appliance, String... args) throws Exception {
         Path repo = Viewer.repo();
         if (!Files.isRegularFile(repo.resolve("e2e/node_modules/iwer/package.json"))) {
             throw new IllegalStateException("e2e/node_modules/iwer missing: run 'npm ci --prefix e2e' (scripts/test.sh does)");
@@ -84,6 +88,25 @@ class XrIT {
         JsonNode r = runXr("--screenshot", shot.toString());
         System.out.println("[XrIT] " + r);
 
+        assertPerEye(r);
+        assertTrue(Files.size(shot) > 0);
+        JsonNode uploads = r.path("xr").path("uploads");
+        assertTrue(uploads.get(0).asInt() > 0 && uploads.get(1).asInt() > 0, "both tracks uploaded in XR frames: " + uploads);
+    }
+
+    /** {@code layout: side-by-side}: one track; each XR view samples its own half. */
+    @Test
+    void sideBySideLayoutEachEyeSamplesItsOwnHalf() throws Exception {
+        Path sbsDir = Files.createDirectories(dir.resolve("sbs"));
+        try (Appliance sbs = Appliance.start(E2e.config(sbsDir, "", "layout: side-by-side"))) {
+            JsonNode r = runXr(sbs, "--layout", "side-by-side");
+            System.out.println("[XrIT side-by-side] " + r);
+            assertPerEye(r);
+            assertEquals(0, r.path("xr").path("uploads").get(1).asInt(), "one track only: " + r.path("xr"));
+        }
+    }
+
+    private static void assertPerEye(JsonNode r) {
         JsonNode g = r.path("gesture");
         assertEquals("refused", g.path("state").asText(), "session without a user gesture must be refused: " + g);
         assertTrue(g.path("shown").asText().matches("(?is).*(gesture|click).*"), "the page must say why: " + g);
@@ -91,7 +114,6 @@ class XrIT {
         JsonNode twoD = r.path("twoD");
         assertEquals(0, twoD.path("left").path("eyeId").asInt(-1), "2D page, left half: " + twoD);
         assertEquals(1, twoD.path("right").path("eyeId").asInt(-1), "2D page, right half: " + twoD);
-        assertTrue(Files.size(shot) > 0);
 
         JsonNode xr = r.path("xr");
         assertEquals("presenting", xr.path("state").asText(), "Enter VR click: " + xr);
