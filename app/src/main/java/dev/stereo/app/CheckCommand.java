@@ -77,7 +77,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println("Encoder (option2, FFmpeg in Java):");
         try {
-            var choices = DualTrackPipeline.probeEncoders(config, DualTrackOptions.defaults());
+            var choices = DualTrackPipeline.probeEncoders(config, DualTrackOptions.from(config));
             for (Eye eye : Eye.values()) {
                 var c = choices.get(eye);
                 out.printf("  %-5s %s: %s%n", eye.key(), c.codec() == null ? "none" : c.codec(), c.reason());

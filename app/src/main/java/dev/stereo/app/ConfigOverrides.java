@@ -25,9 +25,8 @@ final class ConfigOverrides {
         return new StereoConfig(c.file(), c.server(), c.stream(), left, right, c.appliance());
     }
 
+    /** Keeps every other field, the external encoder included. */
     static CameraConfig withSource(CameraConfig cam, SourceType source, String device) {
-        return new CameraConfig(source, device, cam.capture(), cam.crop(), cam.flipHorizontal(), cam.flipVertical(),
-                cam.rotation(), cam.offsetX(), cam.offsetY(), cam.bitrateMbps(), cam.gopFrames(), cam.idrInterval(),
-                cam.spsPpsMode(), cam.outputSize(), cam.intrinsics(), cam.distortion());
+        return cam.withSource(source, device);
     }
 }

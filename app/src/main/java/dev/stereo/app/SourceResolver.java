@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Turns {@code source: auto} and camera indexes into concrete sources: libcamera cameras when
  * two are present (index 0 = left, 1 = right), else V4L2 capture devices, else the test source,
- * saying so once.
+ * saying so once. An eye with an {@code external_encoder} is left as written: its process does
+ * the capture, and its {@code {camera}} placeholder takes the device (or index) as written.
  */
 final class SourceResolver {
 
@@ -28,6 +29,9 @@ final class SourceResolver {
         boolean needsDiscovery = false;
         for (Eye eye : Eye.values()) {
             CameraConfig cam = config.camera(eye);
+            if (cam.externalEncoder() != null) {
+                continue;
+            }
             needsDiscovery |= cam.source() == SourceType.AUTO
                     || (cam.source() != SourceType.TEST && (cam.device() == null || isIndex(cam.device())));
         }
@@ -40,6 +44,10 @@ final class SourceResolver {
         Map<Eye, CameraConfig> out = new EnumMap<>(Eye.class);
         for (Eye eye : Eye.values()) {
             CameraConfig cam = config.camera(eye);
+            if (cam.externalEncoder() != null) {
+                out.put(eye, cam);
+                continue;
+            }
             SourceType type = cam.source();
             if (type == SourceType.AUTO) {
                 type = libcamera.size() >= 2 ? SourceType.LIBCAMERA : v4l2.size() >= 2 ? SourceType.V4L2

@@ -41,10 +41,20 @@ final class Wiring {
 
     /** The pipeline named on the command line, for a config whose sources are resolved. */
     static StereoPipeline pipeline(String name, StereoConfig config) {
+        if (name.equals("option3")) {
+            for (Eye eye : Eye.values()) {
+                if (config.camera(eye).externalEncoder() != null) {
+                    // option3 encodes inside its GStreamer graph; nothing there runs the process.
+                    throw new Main.UsageError("cameras." + eye.key() + ".external_encoder is set"
+                            + (config.file() == null ? "" : " in " + config.file())
+                            + ": external_encoder needs --pipeline=option2");
+                }
+            }
+        }
         StereoConfig resolved = SourceResolver.resolve(config);
         return switch (name) {
             case "option3" -> new GraphPipeline(resolved);
-            case "option2" -> new DualTrackPipeline(resolved);
+            case "option2" -> new DualTrackPipeline(resolved); // external_encoder keys: DualTrackOptions.from
             default -> throw new Main.UsageError("--pipeline must be option3 or option2, not \"" + name + "\"");
         };
     }

@@ -38,6 +38,15 @@ final class ConfigDefaults {
             SourceType.AUTO, null, new Size(1536, 864), Crop.NONE, false, false, 0, 0, 0,
             12.0, 72, 72, SpsPpsMode.EVERY_IDR, null, null, Distortion.NONE);
 
+    /**
+     * An eye's external encoder, when one is set: restart after 200 ms, doubling up to 5 s per
+     * quick exit; a picture is sent when its bytes have stopped coming for 1 ms (rpicam-vid and
+     * ffmpeg write each picture in one go), a frame earlier than waiting for the next one.
+     */
+    static final int EXTERNAL_BACKOFF_MIN_MS = 200;
+    static final int EXTERNAL_BACKOFF_MAX_MS = 5000;
+    static final int EXTERNAL_IDLE_FLUSH_MS = 1;
+
     /** No LED, no button: GPIO is not touched unless a pin is configured. */
     static final GpioConfig GPIO = new GpioConfig(null, false, null, true, ButtonAction.KEYFRAME, 2000);
 

@@ -5,6 +5,7 @@ import dev.stereo.calibration.StereoConfig.ButtonAction;
 import dev.stereo.calibration.StereoConfig.CameraConfig;
 import dev.stereo.calibration.StereoConfig.Crop;
 import dev.stereo.calibration.StereoConfig.Distortion;
+import dev.stereo.calibration.StereoConfig.ExternalEncoderConfig;
 import dev.stereo.calibration.StereoConfig.GpioConfig;
 import dev.stereo.calibration.StereoConfig.Intrinsics;
 import dev.stereo.calibration.StereoConfig.Layout;
@@ -39,7 +40,9 @@ final class ConfigReader {
     static final List<String> CAMERA_KEYS = List.of(
             "source", "device", "capture", "crop", "flip_horizontal", "flip_vertical", "rotation",
             "offset_x", "offset_y", "bitrate_mbps", "gop_frames", "idr_interval", "sps_pps_mode",
-            "output_size", "intrinsics", "distortion");
+            "output_size", "intrinsics", "distortion", "external_encoder");
+    static final List<String> EXTERNAL_ENCODER_KEYS = List.of("command", "restart_backoff_ms", "idle_flush_ms");
+    static final List<String> BACKOFF_KEYS = List.of("min", "max");
     static final List<String> SIZE_KEYS = List.of("width", "height");
     static final List<String> GPIO_KEYS = List.of(
             "led_pin", "led_active_low", "button_pin", "button_active_low", "short_press", "long_press_ms");
@@ -60,6 +63,9 @@ final class ConfigReader {
     /** Sensor modes go beyond the encode limit (IMX708 full resolution is 4608x2592). */
     static final int MAX_CAPTURE = 8192;
     static final int MAX_GOP = 10000;
+
+    /** A {name} in an external encoder's argument; only the known names are filled in. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
     /** RFC 6750 b64token: anything else could never match an Authorization header. */
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
@@ -252,8 +258,69 @@ final class ConfigReader {
                     + " (fx, fy, cx, cy) to be set as well; set them, or set every coefficient to 0");
         }
 
-        return new CameraConfig(source, device, capture, crop, flipH, flipV, rotation, offsetX,
-                offsetY, bitrate, gop, idr, spsPps, outputSize, intrinsics, distortion);
+        ExternalEncoderConfig external = externalEncoder(c.section("external_encoder", EXTERNAL_ENCODER_KEYS));
+        CameraConfig camera = new CameraConfig(source, device, capture, crop, flipH, flipV, rotation, offsetX,
+                offsetY, bitrate, gop, idr, spsPps, outputSize, intrinsics, distortion, external);
+        if (external != null && !camera.isIdentityGeometry()
+                && c.ok("crop", "flip_horizontal", "flip_vertical", "rotation", "offset_x", "offset_y", "distortion")) {
+            // The process captures by itself: silently dropping a flip would look like a bug.
+            c.complain("external_encoder", "an external encoder captures and encodes by itself, so crop, "
+                    + "flip_horizontal, flip_vertical, rotation, offset_x/offset_y and distortion are not applied "
+                    + "to this eye; remove them, or use the encoder's own options (rpicam-vid --hflip, --vflip, "
+                    + "--rotation 180, --roi)");
+        }
+        return camera;
+    }
+
+    /**
+     * null unless written; then {@code command} is required: a non-empty list of strings, the
+     * program first, whose {@code {placeholders}} are all known ones.
+     */
+    private static ExternalEncoderConfig externalEncoder(YamlSection s) {
+        if (!s.isPresent()) {
+            return null; // absent, null, or not a mapping (section() reported that)
+        }
+        String placeholders = ExternalEncoderConfig.PLACEHOLDERS.stream().map(p -> "{" + p + "}")
+                .collect(java.util.stream.Collectors.joining(" "));
+        String expected = "a non-empty list: the program, then its arguments (no shell), e.g. "
+                + "[rpicam-vid, --inline, -t, \"0\", -o, \"-\"]";
+        List<String> command = null;
+        if (required(s, "command", "the program that writes H.264 to stdout, and its arguments")) {
+            command = s.stringList("command", expected, "one argument as a string; quote a placeholder "
+                    + "(\"{width}\"): unquoted, YAML reads {width} as a mapping", (index, arg) -> {
+                if (index == 0 && arg.isBlank()) {
+                    return "the program to run (a path, or a name on PATH), not empty";
+                }
+                java.util.regex.Matcher m = PLACEHOLDER.matcher(arg);
+                while (m.find()) {
+                    if (!ExternalEncoderConfig.PLACEHOLDERS.contains(m.group(1))) {
+                        return "an argument whose placeholders are among " + placeholders
+                                + "; {" + m.group(1) + "} is not one";
+                    }
+                }
+                return null;
+            });
+            if (command != null && command.isEmpty()) {
+                s.reject("command", expected);
+                command = null;
+            }
+        }
+        YamlSection backoff = s.section("restart_backoff_ms", BACKOFF_KEYS);
+        int min = backoff.integer("min", ConfigDefaults.EXTERNAL_BACKOFF_MIN_MS, 0, 60_000,
+                "milliseconds between 0 and 60000");
+        int max = backoff.integer("max", ConfigDefaults.EXTERNAL_BACKOFF_MAX_MS, 1, 600_000,
+                "milliseconds between 1 and 600000");
+        if (backoff.ok("min", "max") && min > max) {
+            // Blame the key the user wrote; with max left at its default that is min.
+            if (backoff.has("max")) {
+                backoff.reject("max", "at least " + backoff.field("min") + " (" + min + ")");
+            } else {
+                backoff.reject("min", "at most " + backoff.field("max") + " (default " + max + "), or set max too");
+            }
+        }
+        int idleFlush = s.integer("idle_flush_ms", ConfigDefaults.EXTERNAL_IDLE_FLUSH_MS, 0, 1000,
+                "0 (off) or milliseconds up to 1000");
+        return command == null ? null : new ExternalEncoderConfig(command, min, max, idleFlush);
     }
 
     /**

@@ -100,17 +100,61 @@ public record StereoConfig(Path file, ServerConfig server, StreamConfig stream,
      * @param outputSize size of the encoded picture, or null for the stream size
      * @param intrinsics camera intrinsics, or null when the camera is not calibrated
      * @param distortion lens distortion, {@link Distortion#NONE} when not calibrated
+     * @param externalEncoder a process that captures and encodes this eye itself (option2 only),
+     *                        or null: frames come from {@code source} and Java encodes them
      */
     public record CameraConfig(SourceType source, String device, Size capture, Crop crop,
                                boolean flipHorizontal, boolean flipVertical, int rotation,
                                int offsetX, int offsetY, double bitrateMbps, int gopFrames,
                                int idrInterval, SpsPpsMode spsPpsMode, Size outputSize,
-                               Intrinsics intrinsics, Distortion distortion) {
+                               Intrinsics intrinsics, Distortion distortion,
+                               ExternalEncoderConfig externalEncoder) {
+
+        /** A camera without an external encoder. */
+        public CameraConfig(SourceType source, String device, Size capture, Crop crop,
+                            boolean flipHorizontal, boolean flipVertical, int rotation,
+                            int offsetX, int offsetY, double bitrateMbps, int gopFrames,
+                            int idrInterval, SpsPpsMode spsPpsMode, Size outputSize,
+                            Intrinsics intrinsics, Distortion distortion) {
+            this(source, device, capture, crop, flipHorizontal, flipVertical, rotation, offsetX, offsetY,
+                    bitrateMbps, gopFrames, idrInterval, spsPpsMode, outputSize, intrinsics, distortion, null);
+        }
+
+        /** The same camera with another source and device (the external encoder, if any, is kept). */
+        public CameraConfig withSource(SourceType newSource, String newDevice) {
+            return new CameraConfig(newSource, newDevice, capture, crop, flipHorizontal, flipVertical, rotation,
+                    offsetX, offsetY, bitrateMbps, gopFrames, idrInterval, spsPpsMode, outputSize, intrinsics,
+                    distortion, externalEncoder);
+        }
 
         /** True when no crop, flip, rotation, offset or rectification needs to be applied. */
         public boolean isIdentityGeometry() {
             return crop.isNone() && !flipHorizontal && !flipVertical && rotation == 0
                     && offsetX == 0 && offsetY == 0 && distortion.isNone();
+        }
+    }
+
+    /**
+     * An external process that captures and encodes one eye and writes Annex-B H.264 (SPS/PPS in
+     * front of every IDR) to its stdout, e.g. {@code rpicam-vid --inline -t 0 -o -}. Supervised by
+     * option2: stderr to the log, restarted with a doubling backoff when it exits.
+     *
+     * @param command program and arguments, no shell; may contain the placeholders
+     *                {@link #PLACEHOLDERS}, filled from the eye's settings
+     * @param restartBackoffMinMs wait before the first restart
+     * @param restartBackoffMaxMs longest wait between restarts (at least the minimum)
+     * @param idleFlushMs a picture is sent once the pipe has been quiet this long (0 = when the
+     *                    next one starts, a frame later)
+     */
+    public record ExternalEncoderConfig(java.util.List<String> command, int restartBackoffMinMs,
+                                        int restartBackoffMaxMs, int idleFlushMs) {
+
+        /** What the command's arguments may contain, replaced per eye before it runs. */
+        public static final java.util.List<String> PLACEHOLDERS =
+                java.util.List.of("width", "height", "fps", "bitrate", "bitrate_kbps", "gop", "camera");
+
+        public ExternalEncoderConfig {
+            command = java.util.List.copyOf(command);
         }
     }
 

@@ -266,6 +266,44 @@ final class YamlSection {
         return scalar.getValue();
     }
 
+    /**
+     * A list of scalars as text, in flow ({@code [a, b]}) or block ({@code - a}) style; null when
+     * absent. A non-list, an item that is not a scalar, or an item {@code itemProblem} objects
+     * to (it returns what was expected, or null when the item is fine) is reported at that
+     * item's own line as {@code key[index]}, and the whole key then reads as null.
+     *
+     * @param itemExpected what a non-scalar item should have been
+     */
+    java.util.List<String> stringList(String key, String expected, String itemExpected,
+                                      java.util.function.BiFunction<Integer, String, String> itemProblem) {
+        Node n = node(key);
+        if (n == null) {
+            return null;
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            reject(key, expected);
+            return null;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        boolean bad = false;
+        for (Node item : seq.getValue()) {
+            int index = out.size();
+            String problem = !(item instanceof ScalarNode scalar) || isNull(item)
+                    ? itemExpected
+                    : itemProblem.apply(index, scalar.getValue());
+            if (problem != null) {
+                errors.add(lineOf(item), field(key) + "[" + index + "]", written(item), problem);
+                bad = true;
+            }
+            out.add(item instanceof ScalarNode scalar ? scalar.getValue() : null);
+        }
+        if (bad) {
+            invalid.add(key);
+            return null;
+        }
+        return out;
+    }
+
     /** A file system path; relative paths are resolved against {@code base} when it is set. */
     Path path(String key, Path def, boolean nullable, Path base, String expected) {
         Node n = node(key);

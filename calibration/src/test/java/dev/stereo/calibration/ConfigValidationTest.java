@@ -200,7 +200,7 @@ class ConfigValidationTest {
         assertEquals("camera_profiles.yaml:3: cameras.left.flip_horizonal: unknown key, did you mean "
                 + "\"flip_horizontal\"? Allowed keys: source, device, capture, crop, flip_horizontal, "
                 + "flip_vertical, rotation, offset_x, offset_y, bitrate_mbps, gop_frames, idr_interval, "
-                + "sps_pps_mode, output_size, intrinsics, distortion", e.getMessage());
+                + "sps_pps_mode, output_size, intrinsics, distortion, external_encoder", e.getMessage());
     }
 
     @Test

@@ -1,13 +1,18 @@
 package dev.stereo.dualtrack;
 
+import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.Eye;
+
+import java.time.Duration;
 
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Option2 settings that are not (yet) in {@code camera_profiles.yaml}.
+ * Option2 settings beyond the encoder settings: the external encoders (from
+ * {@code cameras.<eye>.external_encoder} through {@link #from}) and tuning that is not in
+ * {@code camera_profiles.yaml}.
  *
  * @param external per eye, an external encoder command that replaces capture + FFmpeg encode for
  *     that eye (empty map: none)
@@ -31,6 +36,20 @@ public record DualTrackOptions(Map<Eye, ExternalEncoderSettings> external, List<
 
     public static DualTrackOptions defaults() {
         return new DualTrackOptions(Map.of(), FfmpegEncoder.CANDIDATES, 8, 250);
+    }
+
+    /** The defaults, with each eye's {@code external_encoder} from {@code config}. */
+    public static DualTrackOptions from(StereoConfig config) {
+        DualTrackOptions o = defaults();
+        for (Eye eye : Eye.values()) {
+            StereoConfig.ExternalEncoderConfig e = config.camera(eye).externalEncoder();
+            if (e != null) {
+                o = o.withExternal(eye, new ExternalEncoderSettings(e.command(),
+                        Duration.ofMillis(e.restartBackoffMinMs()), Duration.ofMillis(e.restartBackoffMaxMs()),
+                        ExternalEncoderSettings.STABLE_AFTER, Duration.ofMillis(e.idleFlushMs())));
+            }
+        }
+        return o;
     }
 
     /** These options with {@code eye} fed by an external encoder. */

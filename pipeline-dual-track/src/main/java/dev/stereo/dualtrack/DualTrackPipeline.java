@@ -92,14 +92,19 @@ public final class DualTrackPipeline implements StereoPipeline {
         }
     }
 
-    /** With {@link DualTrackOptions#defaults()}. */
+    /**
+     * With {@link DualTrackOptions#from}: the defaults, and an external encoder for each eye
+     * whose {@code external_encoder} is set in the YAML.
+     */
     public DualTrackPipeline(StereoConfig config) {
-        this(config, DualTrackOptions.defaults());
+        this(config, DualTrackOptions.from(config));
     }
 
     /**
-     * @param config validated, sources resolved (never AUTO), layout dual-track
-     * @param options external encoders per eye, codec order, queue sizes
+     * @param config validated, sources resolved (never AUTO, except for an eye with an external
+     *     encoder), layout dual-track
+     * @param options external encoders per eye, codec order, queue sizes; used as given (the
+     *     config's {@code external_encoder} keys are read by {@link DualTrackOptions#from} only)
      */
     public DualTrackPipeline(StereoConfig config, DualTrackOptions options) {
         this.config = config;

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * An eye fed by an external encoder process that writes Annex-B H.264 to stdout, e.g.
- * {@code rpicam-vid --camera 0 --inline --low-latency --codec h264 -t 0 -n -o -}. Until the YAML
- * has a key for it, the app passes these through {@link DualTrackOptions}.
+ * {@code rpicam-vid --camera 0 --inline --low-latency --codec h264 -t 0 -n -o -}. The YAML's
+ * {@code cameras.<eye>.external_encoder} becomes one of these ({@link DualTrackOptions#from}).
  *
  * <p>Placeholders in the arguments are replaced from the eye's settings: {@code {width}},
  * {@code {height}}, {@code {fps}}, {@code {bitrate}} (bit/s), {@code {bitrate_kbps}},
@@ -37,10 +37,13 @@ public record ExternalEncoderSettings(List<String> command, Duration minBackoff,
         }
     }
 
+    /** A run at least this long resets the restart wait to its minimum. */
+    public static final Duration STABLE_AFTER = Duration.ofSeconds(10);
+
     /** {@code command} with the defaults: restart after 200 ms doubling to 5 s, idle flush 1 ms. */
     public static ExternalEncoderSettings of(List<String> command) {
         return new ExternalEncoderSettings(command, Duration.ofMillis(200), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofMillis(1));
+                STABLE_AFTER, Duration.ofMillis(1));
     }
 
     /** The command with placeholders replaced. */
