@@ -62,6 +62,7 @@ class ApplianceWiringTest {
         final StereoConfig config;
         volatile String state = "stopped";
         volatile int viewers;
+        final Map<dev.stereo.core.Eye, Double> bitrates = new java.util.concurrent.ConcurrentHashMap<>();
 
         FakePipeline(StereoConfig config) {
             this.config = config;
@@ -73,9 +74,13 @@ class ApplianceWiringTest {
             throw new StereoException("no media in this test");
         }
         @Override public PipelineStatus status() {
-            return new PipelineStatus("option3", state, config.stream().layout().key(), Map.of(), viewers, 2);
+            var eye = new PipelineStatus.EyeStatus("test", "x264enc", "", config.stream().width(),
+                    config.stream().height(), config.stream().fps(), 0, 0);
+            return new PipelineStatus("option3", state, config.stream().layout().key(),
+                    Map.of("left", eye, "right", eye), viewers, 2);
         }
         @Override public void close() { state = "stopped"; }
+        @Override public void setBitrate(dev.stereo.core.Eye eye, double mbps) { bitrates.put(eye, mbps); }
     }
 
     @AfterEach
@@ -148,9 +153,10 @@ class ApplianceWiringTest {
         assertEquals(6.75, t.get("target_bitrate_mbps").get("left").asDouble());
         assertEquals(5.63, t.get("target_bitrate_mbps").get("right").asDouble());
         assertEquals(72, t.get("target_fps").asInt());
-        // The pipelines cannot take a new bitrate while running yet, and the status says so.
-        assertFalse(t.get("applied").asBoolean());
-        assertEquals("pipeline option3 cannot change bitrate or frame rate while running yet", t.get("detail").asText());
+        // The running pipeline took the new bitrates.
+        assertTrue(t.get("applied").asBoolean(), t.toString());
+        assertEquals(6.75, built.get(0).bitrates.get(dev.stereo.core.Eye.LEFT));
+        assertEquals(5.63, built.get(0).bitrates.get(dev.stereo.core.Eye.RIGHT), 0.01);
 
         temperature(70); // inside the band: holds
         assertEquals(2, status().get("thermal").get("level").asInt());

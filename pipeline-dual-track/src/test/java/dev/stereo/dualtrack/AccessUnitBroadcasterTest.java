@@ -162,7 +162,9 @@ class AccessUnitBroadcasterTest {
         int total = 400;
         AtomicBoolean idrWanted = new AtomicBoolean();
         AccessUnitBroadcaster b = new AccessUnitBroadcaster("right", () -> idrWanted.set(true));
-        Subscription[] subs = {b.subscribe(8), b.subscribe(8), b.subscribe(8)};
+        // Readers get room for the whole run, so a reader descheduled on a busy machine never
+        // overflows; only the stalled viewer's small queue can (and must) overflow.
+        Subscription[] subs = {b.subscribe(total), b.subscribe(total), b.subscribe(8)};
         List<List<AccessUnit>> got = List.of(Collections.synchronizedList(new ArrayList<>()),
                 Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
         CountDownLatch stallOver = new CountDownLatch(1);
