@@ -7,10 +7,6 @@ import dev.stereo.core.gst.ForceKeyUnit;
 import dev.stereo.core.gst.GstThread;
 import dev.stereo.core.gst.WebRtcPeer;
 import dev.stereo.core.sdp.SdpOffer;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.BufferFlags;
 import org.freedesktop.gstreamer.Bus;
@@ -26,7 +22,6 @@ import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.elements.AppSrc;
-import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.webrtc.WebRTCBin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,8 +205,11 @@ final class DualTrackViewer implements ViewerSession {
             pay.set("config-interval", 0); // parameter sets are in the stream (the broadcaster sees to it)
             pipeline.addMany(src, pay);
             src.link(pay);
-            Pad sink = webrtc.getRequestPad("sink_%u"); // sink_0 = left, sink_1 = right
-            pinCodec(sink, pt, ssrc);
+            // sink_0 = left, sink_1 = right. Its transceiver is pinned to this payload type and
+            // SSRC before the answer is made: nothing flows here until ICE is up, so webrtcbin
+            // would otherwise answer from a caps query (the offer's first H.264 payload type, no
+            // a=ssrc) and a browser would drop every packet.
+            Pad sink = peer.requestTrackPad(pt, ssrc);
             pay.getStaticPad("src").link(sink);
             // PLI/FIR: webrtcbin sends force-key-unit upstream; it ends at the appsrc, where the
             // Java encoder of this eye is asked for an IDR instead.
@@ -233,49 +231,6 @@ final class DualTrackViewer implements ViewerSession {
         pipeline.getBus().connect(onError);
         keepAlive.add(onError);
         pipeline.play();
-    }
-
-    /**
-     * Tells the sink pad's transceiver, before the answer is made, exactly what its payloader will
-     * send: this payload type and this SSRC.
-     *
-     * <p>webrtcbin answers from the caps it has seen on the sink pad. In option3 the payloaders
-     * are already streaming when the offer arrives; here nothing is pushed until ICE is up, and
-     * {@code rtph264pay} sets its caps only with its first buffer. Without this, webrtcbin answers
-     * from a caps query: the offer's first H.264 payload type (not necessarily the one we send)
-     * and no {@code a=ssrc} lines. A browser then drops every packet: the payload type is not in
-     * the answer, and with one payload type on both bundled m-lines and no SSRC (or MID header
-     * extension) signalled it cannot tell which track a packet belongs to. An in-process
-     * webrtcbin receiver is lenient about both, so only a browser showed it.
-     */
-    private static void pinCodec(Pad sink, int pt, int ssrc) {
-        // gst1-java-core cannot wrap a GstWebRTCRTPTransceiver (no Java class for it), so the
-        // property is read and written through GObject directly.
-        PointerByReference transceiver = new PointerByReference();
-        GObjects.LIB.g_object_get(Natives.getRawPointer(sink), "transceiver", transceiver, null);
-        if (transceiver.getValue() == null) {
-            throw new IllegalStateException("webrtcbin gave " + sink.getName() + " no transceiver");
-        }
-        Caps caps = Caps.fromString("application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,"
-                + "packetization-mode=(string)1,payload=" + pt + ",ssrc=(uint)" + ssrc);
-        try {
-            GObjects.LIB.g_object_set(transceiver.getValue(), "codec-preferences", Natives.getRawPointer(caps), null);
-        } finally {
-            GObjects.LIB.g_object_unref(transceiver.getValue()); // g_object_get gave a reference
-            caps.dispose(); // the transceiver holds its own reference
-        }
-    }
-
-    private interface GObjectLib extends Library {
-        void g_object_get(Pointer object, String property, PointerByReference value, Pointer end);
-
-        void g_object_set(Pointer object, String property, Pointer value, Pointer end);
-
-        void g_object_unref(Pointer object);
-    }
-
-    private static final class GObjects {
-        static final GObjectLib LIB = Native.load("gobject-2.0", GObjectLib.class);
     }
 
     /** Answers the offer (blocking; never on the Gst executor) and starts watching ICE. */
