@@ -16,6 +16,9 @@ import dev.stereo.web.WebSettings;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Version;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The one place that picks concrete implementations and connects them. */
 final class Wiring {
 
@@ -72,15 +75,21 @@ final class Wiring {
     static StreamControl streamControl(RestartablePipeline pipeline) {
         return new PipelineControl(pipeline,
                 (p, targets) -> {
-                    try {
-                        p.setBitrate(Eye.LEFT, targets.leftMbps());
-                        p.setBitrate(Eye.RIGHT, targets.rightMbps());
-                    } catch (StereoException e) {
-                        throw new UnsupportedOperationException(e.getMessage(), e);
+                    // Each eye separately: one that cannot change (an external encoder) must not
+                    // keep the other from cooling down.
+                    List<String> failures = new ArrayList<>();
+                    for (Eye eye : Eye.values()) {
+                        try {
+                            p.setBitrate(eye, eye == Eye.LEFT ? targets.leftMbps() : targets.rightMbps());
+                        } catch (StereoException e) {
+                            failures.add(e.getMessage());
+                        }
                     }
-                    if (targets.fps() != p.status().eyes().get(Eye.LEFT.key()).fps()) {
-                        throw new UnsupportedOperationException("bitrate applied; pipeline " + p.name()
-                                + " cannot change the frame rate while running yet");
+                    if (targets.fps() != pipeline.config().stream().fps()) {
+                        failures.add("pipeline " + p.name() + " cannot change the frame rate while running yet");
+                    }
+                    if (!failures.isEmpty()) {
+                        throw new UnsupportedOperationException(String.join("; ", failures));
                     }
                 },
                 p -> {
