@@ -114,6 +114,13 @@ try {
   };
   log('2D screenshot ->', JSON.stringify(twoD));
 
+  // Telemetry overlay: key T shows per-eye receive statistics.
+  await page.keyboard.press('t');
+  await page.waitForFunction(() => /left .*fps[\s\S]*right .*fps/.test(document.getElementById('telemetry').textContent), null, { timeout: 10000 }).catch(() => {});
+  const telemetry = await page.evaluate(() => ({ shown: !document.getElementById('telemetry').hidden, text: document.getElementById('telemetry').textContent,
+    postStatus: stereoViewer.telemetry().postStatus, postEnabled: stereoViewer.telemetry().postEnabled }));
+  log('telemetry ->', JSON.stringify(telemetry));
+
   // (3) A real click on Enter VR; per-view readback.
   await page.click('#enter-vr');
   await page.waitForFunction(() => stereoXr.state === 'presenting' || stereoXr.state === 'error', null, { timeout });
@@ -148,7 +155,7 @@ try {
   if (st.state !== 'presenting') problems.push('Enter VR click did not start the session: ' + st.message);
   if (!viewOk('left', 0)) problems.push('left view does not show eye 0');
   if (!viewOk('right', 1)) problems.push('right view does not show eye 1');
-  out = { ok: !problems.length, ...(problems.length ? { error: problems.join('; ') } : {}), layout: a.layout, gesture, twoD, xr };
+  out = { ok: !problems.length, ...(problems.length ? { error: problems.join('; ') } : {}), layout: a.layout, gesture, twoD, telemetry, xr };
   code = out.ok ? 0 : 1;
 } catch (e) {
   out = { ok: false, error: String((e && e.message) || e).split('\n')[0] };

@@ -4,10 +4,11 @@
 import { whepConnect, WhepError } from './whep.js';
 import { createFrameSource, SideBySideRenderer } from './render2d.js';
 import { setupXr } from './xr-session.js';
+import { Telemetry } from './telemetry.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $('retry'), bar: $('bar'), canvas: $('view'), hidden: $('hidden'),
-  enterVr: $('enter-vr'), fullscreen: $('fullscreen'), xrmsg: $('xrmsg') };
+  enterVr: $('enter-vr'), fullscreen: $('fullscreen'), xrmsg: $('xrmsg'), stats: $('stats'), telemetry: $('telemetry') };
 
 const params = new URLSearchParams(location.search);
 const prefer = params.get('source') || 'auto'; // ?source=video forces the <video> fallback
@@ -23,6 +24,10 @@ function tokenFromFragment() {
 const renderer = new SideBySideRenderer(ui.canvas);
 renderer.start();
 
+const telemetry = new Telemetry({ overlay: ui.telemetry, token: () => tokenFromFragment() });
+ui.stats.addEventListener('click', () => telemetry.toggle());
+window.addEventListener('keydown', (e) => { if ((e.key === 't' || e.key === 'T') && !e.ctrlKey && !e.metaKey && !e.altKey) telemetry.toggle(); });
+
 let attempt = 0;
 let current = null; // {pc, session, sources, timers}
 let retryTimer = 0;
@@ -32,7 +37,7 @@ let generation = 0;
 let trackCount = 2;
 
 // Read by tests (e2e/pagecheck.mjs) and handy in the console.
-const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0 });
+const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0, telemetry: () => telemetry });
 
 function setState(state, message, detail = '') {
   viewer.state = state;
@@ -49,6 +54,7 @@ function teardown() {
   const c = current;
   current = null;
   c.timers.forEach(clearInterval);
+  telemetry.detach();
   if (c.session) c.session.close();
   c.pc.close();
   renderer.setSources([]);
@@ -134,6 +140,8 @@ async function connect() {
   }
   if (gen !== generation) { c.session.close(); return; }
   setState('negotiating', 'Connected to server, waiting for video…');
+  telemetry.attach(pc, () => ({ attempts: viewer.attempts, state: viewer.state, layout: trs.length === 1 ? 'side-by-side' : 'dual-track',
+    xr: window.stereoXr ? { state: window.stereoXr.state, frames: window.stereoXr.frames } : null }));
 
   // Watch the connection and the frames.
   const started = performance.now();

@@ -92,6 +92,10 @@ class XrIT {
         assertTrue(Files.size(shot) > 0);
         JsonNode uploads = r.path("xr").path("uploads");
         assertTrue(uploads.get(0).asInt() > 0 && uploads.get(1).asInt() > 0, "both tracks uploaded in XR frames: " + uploads);
+        // Key T shows the telemetry overlay with per-eye receive statistics.
+        JsonNode t = r.path("telemetry");
+        assertTrue(t.path("shown").asBoolean() && t.path("text").asText().matches("(?s).*left .*fps.*right .*fps.*"),
+                "telemetry overlay: " + t);
     }
 
     /** {@code layout: side-by-side}: one track; each XR view samples its own half. */
