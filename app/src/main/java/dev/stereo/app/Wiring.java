@@ -9,12 +9,12 @@ import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.Eye;
 import dev.stereo.core.StereoException;
 import dev.stereo.core.StereoPipeline;
+import dev.stereo.core.gst.GstRuntime;
 import dev.stereo.dualtrack.DualTrackPipeline;
 import dev.stereo.gst.GraphPipeline;
 import dev.stereo.web.WebServer;
 import dev.stereo.web.WebSettings;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Version;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +28,7 @@ final class Wiring {
     static synchronized void initGStreamer() {
         if (!Gst.isInitialized()) {
             try {
-                // No segtrap: while GStreamer loads a plugin (lazily, e.g. srtp on the first viewer) it
-                // replaces the SIGSEGV handler, and the JVM raises SIGSEGV on purpose (safepoint polls,
-                // implicit null checks) from any thread; GStreamer then "catches a crash" and the
-                // process dies. The JVM's own handler must stay in place.
-                Gst.init(Version.of(1, 16), "stereo", "--gst-disable-segtrap");
+                GstRuntime.init("stereo"); // with segtrap off: see GstRuntime
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 throw new IllegalStateException("GStreamer could not be loaded (" + e.getMessage()
                         + "). Install it: apt-get install gstreamer1.0-tools gstreamer1.0-plugins-base "

@@ -14,7 +14,6 @@ import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
-import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class DualTrackPipelineTest {
     @BeforeAll
     static void init() {
         if (!Gst.isInitialized()) {
-            Gst.init(Version.of(1, 16), "test");
+            dev.stereo.core.gst.GstRuntime.init("test");
         }
     }
 

@@ -4,7 +4,6 @@ import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.Eye;
 import dev.stereo.core.PipelineStatus;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +25,7 @@ class ExternalEncoderFromConfigTest {
     @BeforeAll
     static void init() {
         if (!Gst.isInitialized()) {
-            Gst.init(Version.of(1, 16), "test");
+            dev.stereo.core.gst.GstRuntime.init("test");
         }
     }
 

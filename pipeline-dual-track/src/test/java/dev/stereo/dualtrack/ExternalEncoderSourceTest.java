@@ -5,7 +5,6 @@ import dev.stereo.core.PipelineStatus;
 import dev.stereo.core.StereoException;
 import org.bytedeco.javacpp.Loader;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,7 @@ class ExternalEncoderSourceTest {
     @BeforeAll
     static void init() {
         if (!Gst.isInitialized()) {
-            Gst.init(Version.of(1, 16), "test");
+            dev.stereo.core.gst.GstRuntime.init("test");
         }
     }
 

@@ -6,7 +6,6 @@ import dev.stereo.core.Eye;
 import dev.stereo.core.PipelineStatus;
 import dev.stereo.core.StereoException;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ class LiveEncoderControlTest {
     @BeforeAll
     static void init() {
         if (!Gst.isInitialized()) {
-            Gst.init(Version.of(1, 16), "test");
+            dev.stereo.core.gst.GstRuntime.init("test");
         }
     }
 

@@ -5,7 +5,6 @@ import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.PipelineStatus;
 import dev.stereo.core.ViewerSession;
 import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class GraphPipelineTest {
     @BeforeAll
     static void init() {
         if (!Gst.isInitialized()) {
-            Gst.init(Version.of(1, 16), "test");
+            dev.stereo.core.gst.GstRuntime.init("test");
         }
     }
 
