@@ -13,8 +13,8 @@ const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $
 const params = new URLSearchParams(location.search);
 const prefer = params.get('source') || 'auto'; // ?source=video forces the <video> fallback
 const NO_VIDEO_MS = 8000; // connected but no frame at all
-const STALL_MS = 5000; // frames stopped while connected
-const DISCONNECTED_MS = 4000; // ICE "disconnected" this long → start over
+const STALL_MS = 3000; // frames stopped while connected
+const DISCONNECTED_MS = 2000; // ICE "disconnected" this long → start over
 
 function tokenFromFragment() {
   const h = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -64,7 +64,7 @@ function teardown() {
 function scheduleRetry(reason, detail, retryAfterMs) {
   teardown();
   clearTimeout(retryTimer);
-  const backoff = Math.min(30000, 1000 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+  const backoff = Math.min(30000, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
   const delay = Math.max(retryAfterMs ?? 0, backoff);
   attempt++;
   const until = Date.now() + delay;

@@ -110,6 +110,109 @@ class XrIT {
         }
     }
 
+    /** The server restarts while the page plays: the page plays again within 10 s, no user action. */
+    @Test
+    void pagePlaysAgainWithin10sAfterTheServerRestarts() throws Exception {
+        Path rdir = Files.createDirectories(dir.resolve("restart"));
+        Path config = E2e.config(rdir, "", "");
+        int port;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = ss.getLocalPort();
+        }
+        Process server = startOnPort(config, port);
+        Process page = null;
+        try {
+            List<String> cmd = List.of("node", Viewer.repo().resolve("e2e/reconnect.mjs").toString(),
+                    "--url", "https://127.0.0.1:" + port, "--seconds", "60");
+            page = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+            Process pg = page;
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(pg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(page.getErrorStream(), StandardCharsets.UTF_8));
+            waitForLine(err, "STEREO_E2E_PLAYING", 40);
+            Thread.sleep(2000);
+            server.destroy(); // SIGTERM, as systemd would on restart
+            server.waitFor(15, TimeUnit.SECONDS);
+            server = startOnPort(config, port);
+            long servingAt = System.currentTimeMillis();
+            waitForLine(err, "STEREO_E2E_PLAYING_AGAIN", 30);
+            page.getOutputStream().close();
+            JsonNode r = JSON.readTree(out.get(60, TimeUnit.SECONDS).lines().filter(l -> l.startsWith("{"))
+                    .reduce((a, b) -> b).orElseThrow());
+            System.out.println("[XrIT restart] serving again at " + servingAt + ": " + r);
+            assertTrue(r.path("ok").asBoolean(), r.toString());
+            long again = r.path("playingAgainAt").asLong();
+            assertTrue(again - servingAt < 10_000, "playing again " + (again - servingAt) + " ms after the server was back: " + r);
+        } finally {
+            if (page != null) {
+                page.destroyForcibly();
+            }
+            server.destroy();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static void waitForLine(java.io.BufferedReader err, String want, int seconds) throws Exception {
+        CompletableFuture<Boolean> seen = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    System.out.println("[reconnect.mjs] " + line);
+                    if (line.equals(want)) {
+                        return true;
+                    }
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+            return false;
+        });
+        assertTrue(seen.get(seconds, TimeUnit.SECONDS), "reconnect.mjs never said " + want);
+    }
+
+    private static Process startOnPort(Path config, int port) throws Exception {
+        Process p = new ProcessBuilder("java", "-Xmx512m", "-jar", Appliance.jar().toString(), "--config",
+                config.toString(), "--port", String.valueOf(port)).redirectErrorStream(true).start();
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> serving = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.contains("serving ")) {
+                        Thread t = new Thread(() -> {
+                            try {
+                                while (r.readLine() != null) {
+                                    // drain
+                                }
+                            } catch (IOException ignored) {
+                                // ended
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                        return true;
+                    }
+                }
+            } catch (IOException ignored) {
+                // ended
+            }
+            return false;
+        });
+        if (!serving.get(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("stereo did not start on port " + port);
+        }
+        return p;
+    }
+
     private static void assertPerEye(JsonNode r) {
         JsonNode g = r.path("gesture");
         assertEquals("refused", g.path("state").asText(), "session without a user gesture must be refused: " + g);
