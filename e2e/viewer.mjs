@@ -17,7 +17,8 @@
 // RTCPeerConnection with 2 recvonly video transceivers (1 for side-by-side) → offer → wait for
 // ICE gathering to complete → POST /whep (application/sdp, expects 201 + Location) or POST
 // /offer (JSON) → answer → jitterBufferTarget = 0 → wait for the first frame on every track →
-// warm-up → measurement window of --seconds → getStats → DELETE <Location> (WHEP) → JSON.
+// warm-up → measurement window of --seconds → getStats → DELETE <Location> (WHEP, and /offer
+// when the server sent a Location) → JSON.
 //
 // --hold: the window stays open after --seconds until stdin reaches EOF (or --max-hold), so a
 // test can join a second viewer while this one plays; the JSON then covers the whole window.
@@ -165,7 +166,7 @@ try {
     const r = await page.evaluate(() => window.__sess.results());
     for (const l of r.log) log('page: ' + l);
     const deleteStatus = await page.evaluate((o) => window.__sess.hangup(o.base, o.token), { base, token: args.token || null });
-    if (args.mode === 'whep') log('DELETE', sig.location, '->', deleteStatus);
+    if (sig.location) log('DELETE', sig.location, '->', deleteStatus);
     if (!error) {
       const empty = r.tracks.filter((t) => !t.frames).map((t) => t.index);
       if (empty.length) error = `no frames in the measurement window on track(s) ${empty.join(',')}`;
@@ -174,7 +175,7 @@ try {
       tracks: r.tracks,
       connectionState: r.connectionState,
       candidatePair: r.candidatePair,
-      deleteStatus: args.mode === 'whep' ? deleteStatus : undefined,
+      deleteStatus: sig.location ? deleteStatus : undefined,
     });
   }
   exitCode = result.ok ? 0 : 1;

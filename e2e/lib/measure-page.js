@@ -527,7 +527,8 @@
     async hangup(base, token) {
       this.meters.forEach((m) => m.stop());
       let del = null;
-      if (this.location && this.opts.mode !== 'offer') {
+      // WHEP always; /offer too when the server returned a session URL (stereo does).
+      if (this.location) {
         const headers = {};
         if (token) headers.Authorization = 'Bearer ' + token;
         const ctl = new AbortController();
