@@ -50,6 +50,7 @@ public final class WebServer implements AutoCloseable {
     private final BearerAuth auth;
     private final StatusResource status;
     private final MetricsResource metrics;
+    private final ClientStatsResource clientStats;
 
     private final AtomicReference<ServerConnector> httpsConnector = new AtomicReference<>();
     private final AtomicReference<ServerConnector> httpConnector = new AtomicReference<>();
@@ -81,6 +82,8 @@ public final class WebServer implements AutoCloseable {
         this.auth = new BearerAuth(settings.token());
         this.status = new StatusResource(pipeline, sessions, mapper,
                 () -> startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
+        this.clientStats = new ClientStatsResource(mapper, System::currentTimeMillis);
+        this.status.addSection("clients", clientStats::recent);
     }
 
     /**
@@ -173,6 +176,7 @@ public final class WebServer implements AutoCloseable {
         new OfferResource(sessions, mapper).register(config.routes);
         status.register(config.routes);
         metrics.register(config.routes);
+        clientStats.register(config.routes);
 
         config.routes.exception(ApiError.class, (e, ctx) -> writeError(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,

@@ -376,10 +376,23 @@ class WebServerTest {
     }
 
     @Test
+    void clientStatsAreKeptAndShownInStatus() throws Exception {
+        start(settings());
+        String summary = "{\"userAgent\":\"test\",\"eyes\":[{\"eye\":\"left\",\"fps\":29.5},"
+                + "{\"eye\":\"right\",\"fps\":30}]}";
+        assertEquals(204, http.post("/api/client-stats", "application/json", summary).statusCode());
+        assertEquals(204, http.post("/api/client-stats", "application/json", summary).statusCode());
+        JsonNode clients = body(http.get("/api/status")).path("clients");
+        assertEquals(1, clients.size(), "the same client replaces its summary: " + clients);
+        assertEquals(29.5, clients.get(0).path("eyes").get(0).path("fps").asDouble());
+        assertEquals(400, http.post("/api/client-stats", "application/json", "{\"eyes\": 3}").statusCode());
+        assertEquals(400, http.post("/api/client-stats", "application/json", "not json").statusCode());
+        assertEquals(415, http.post("/api/client-stats", "text/plain", summary).statusCode());
+    }
+
+    @Test
     void servesTheStaticClientAtRoot() throws Exception {
-        // The page itself belongs to the client work; this checks the serving, once it is bundled.
-        org.junit.jupiter.api.Assumptions.assumeTrue(getClass().getResource("/web/index.html") != null,
-                "no bundled client page");
+        assertNotNull(getClass().getResource("/web/index.html"), "the client page is bundled");
         start(settings());
         HttpResponse<String> r = http.get("/");
         assertEquals(200, r.statusCode());

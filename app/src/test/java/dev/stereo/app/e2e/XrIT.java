@@ -96,6 +96,10 @@ class XrIT {
         JsonNode t = r.path("telemetry");
         assertTrue(t.path("shown").asBoolean() && t.path("text").asText().matches("(?s).*left .*fps.*right .*fps.*"),
                 "telemetry overlay: " + t);
+        // The page's telemetry summary reached the server and shows in /api/status.
+        JsonNode clients = JSON.readTree(E2e.get(appliance.url() + "/api/status").body()).path("clients");
+        assertTrue(clients.size() >= 1 && clients.get(0).path("eyes").size() == 2,
+                "client summary in /api/status: " + clients);
     }
 
     /** {@code layout: side-by-side}: one track; each XR view samples its own half. */
