@@ -121,7 +121,6 @@ class PrometheusIT {
             Map<String, Double> fps = await("non-zero frame rate for both eyes",
                     "sum by (eye) (rate(stereo_frames_encoded_total[5s]))", "eye",
                     m -> m.getOrDefault("left", 0.0) > 0 && m.getOrDefault("right", 0.0) > 0);
-            // The test source runs at 30 fps; a rate far below that means the encoder is starving.
             for (String eye : List.of("left", "right")) {
                 // Non-zero, and not more than the source makes (30 fps); a loaded 2-core CI machine
                 // can run the test source well below 30, so no lower bound beyond zero.
