@@ -16,7 +16,8 @@ done
 
 packages=(openjdk-17-jdk-headless maven
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-plugins-ugly gstreamer1.0-nice gstreamer1.0-libav gstreamer1.0-gl)
+  gstreamer1.0-plugins-ugly gstreamer1.0-nice gstreamer1.0-libav gstreamer1.0-gl
+  gstreamer1.0-plugins-base-apps)
 # libcamera's GStreamer element: present in Debian 12 and Raspberry Pi OS.
 packages+=(gstreamer1.0-libcamera)
 if [ "$(dpkg --print-architecture)" = arm64 ]; then
