@@ -288,30 +288,23 @@ public final class GraphPipeline implements StereoPipeline {
 
     /** Video encoder elements in the running graph, viewer branches included (webrtcbin's DTLS/SRTP "encoders" are not counted). */
     public int countEncoders() {
-        Pipeline p = pipeline;
-        if (p == null) {
-            return 0;
-        }
-        int n = 0;
-        for (Element e : p.getElementsRecursive()) {
-            String klass = e.getFactory() == null ? "" : e.getFactory().getKlass();
-            if (klass.contains("Codec/Encoder/Video")) {
-                n++;
-            }
-        }
-        return n;
+        return countElements("Codec/Encoder/Video");
     }
 
     /** Decoder elements in the graph: none should ever be there (passthrough to viewers). */
     public int countDecoders() {
+        return countElements("Codec/Decoder");
+    }
+
+    /** Elements anywhere in the graph whose factory class contains {@code klassPart}. */
+    private int countElements(String klassPart) {
         Pipeline p = pipeline;
         if (p == null) {
             return 0;
         }
         int n = 0;
         for (Element e : p.getElementsRecursive()) {
-            String klass = e.getFactory() == null ? "" : e.getFactory().getKlass();
-            if (klass.contains("Codec/Decoder")) {
+            if (e.getFactory() != null && e.getFactory().getKlass().contains(klassPart)) {
                 n++;
             }
         }
