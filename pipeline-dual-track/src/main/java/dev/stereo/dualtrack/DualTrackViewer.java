@@ -33,7 +33,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -59,10 +58,6 @@ final class DualTrackViewer implements ViewerSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(DualTrackViewer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** A viewer that never completes ICE within this time is dropped, freeing its slot. */
-    private static final long CONNECT_TIMEOUT_MS = 20_000;
-    /** How long "disconnected" may last before the viewer is dropped. */
-    private static final long DISCONNECTED_GRACE_MS = 5_000;
     static final String H264_CAPS = "video/x-h264,stream-format=byte-stream,alignment=au";
 
     private final DualTrackPipeline owner;
@@ -73,13 +68,9 @@ final class DualTrackViewer implements ViewerSession {
     private final List<Consumer<ViewerSession>> closeListeners = new CopyOnWriteArrayList<>();
     private final List<Sender> senders = new ArrayList<>();
     private final List<Object> keepAlive = new ArrayList<>(); // probes and callbacks: GC would unhook them
-    private final long createdAt = System.currentTimeMillis();
     private Pipeline pipeline;
     private WebRTCBin webrtc;
     private String answer;
-    private ScheduledFuture<?> monitor;
-    private long disconnectedSince;
-    private boolean everConnected;
     private volatile boolean closed;
 
     /** One eye of this viewer: appsrc, payloader, subscription, sender thread. */
@@ -105,7 +96,7 @@ final class DualTrackViewer implements ViewerSession {
                 // Nothing flows through webrtcbin before ICE and DTLS are up, so units taken
                 // earlier would only pile up and reach the browser late. Subscribing once connected
                 // makes the first unit a fresh IDR (the subscription asks for one).
-                while (!closed && !isConnected()) {
+                while (!closed && !peer.isConnected()) {
                     Thread.sleep(5);
                 }
                 if (closed) {
@@ -236,7 +227,10 @@ final class DualTrackViewer implements ViewerSession {
     /** Answers the offer (blocking; never on the Gst executor) and starts watching ICE. */
     void negotiate() throws StereoException {
         answer = peer.answer(offer, 5_000);
-        monitor = Gst.getExecutor().scheduleWithFixedDelay(this::watchIce, 500, 500, TimeUnit.MILLISECONDS);
+        peer.watch(reason -> {
+            LOG.info("viewer {}: {}; closing", id, reason);
+            closeAsync();
+        });
     }
 
     /**
@@ -251,42 +245,6 @@ final class DualTrackViewer implements ViewerSession {
         }
     }
 
-    private boolean isConnected() {
-        String ice = peer.iceConnectionState();
-        return ice.equals("connected") || ice.equals("completed");
-    }
-
-    private void watchIce() {
-        if (closed) {
-            return;
-        }
-        String ice = peer.iceConnectionState();
-        long now = System.currentTimeMillis();
-        switch (ice) {
-            case "connected", "completed" -> {
-                everConnected = true;
-                disconnectedSince = 0;
-            }
-            case "failed", "closed" -> {
-                LOG.info("viewer {}: ICE {}; closing", id, ice);
-                closeAsync();
-            }
-            case "disconnected" -> {
-                if (disconnectedSince == 0) {
-                    disconnectedSince = now;
-                } else if (now - disconnectedSince > DISCONNECTED_GRACE_MS) {
-                    LOG.info("viewer {}: disconnected for {} ms; closing", id, now - disconnectedSince);
-                    closeAsync();
-                }
-            }
-            default -> {
-                if (!everConnected && now - createdAt > CONNECT_TIMEOUT_MS) {
-                    LOG.info("viewer {}: no ICE connection after {} ms; closing", id, CONNECT_TIMEOUT_MS);
-                    closeAsync();
-                }
-            }
-        }
-    }
 
     /** close() waits on the Gst executor, so from the executor (or a bus callback) it is handed off. */
     private void closeAsync() {
@@ -374,9 +332,7 @@ final class DualTrackViewer implements ViewerSession {
             }
             closed = true;
         }
-        if (monitor != null) {
-            monitor.cancel(false);
-        }
+        peer.stopWatching();
         for (Sender s : senders) {
             if (s.subscription != null) {
                 s.subscription.close();

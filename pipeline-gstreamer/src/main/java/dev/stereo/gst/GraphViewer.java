@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -38,10 +36,6 @@ final class GraphViewer implements ViewerSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphViewer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** A viewer that never completes ICE within this time is dropped, freeing its slot. */
-    private static final long CONNECT_TIMEOUT_MS = 20_000;
-    /** How long "disconnected" may last before the viewer is dropped. */
-    private static final long DISCONNECTED_GRACE_MS = 5_000;
 
     private final GraphPipeline owner;
     private final SdpOffer offer;
@@ -49,12 +43,8 @@ final class GraphViewer implements ViewerSession {
     private final WebRtcPeer peer;
     private final List<Consumer<ViewerSession>> closeListeners = new CopyOnWriteArrayList<>();
     private final List<Branch> branches = new ArrayList<>();
-    private final long createdAt = System.currentTimeMillis();
     private WebRTCBin webrtc;
     private String answer;
-    private ScheduledFuture<?> monitor;
-    private long disconnectedSince;
-    private boolean everConnected;
     private volatile boolean closed;
     private volatile boolean negotiated;
     private final Pad.PROBE holdUntilNegotiated = (pad, info) ->
@@ -129,39 +119,10 @@ final class GraphViewer implements ViewerSession {
     void negotiate() throws StereoException {
         answer = peer.answer(offer, 5_000);
         GstThread.run(this::feed, 5_000);
-        monitor = Gst.getExecutor().scheduleWithFixedDelay(this::watchIce, 500, 500, TimeUnit.MILLISECONDS);
-    }
-
-    private void watchIce() {
-        if (closed) {
-            return;
-        }
-        String ice = peer.iceConnectionState();
-        long now = System.currentTimeMillis();
-        switch (ice) {
-            case "connected", "completed" -> {
-                everConnected = true;
-                disconnectedSince = 0;
-            }
-            case "failed", "closed" -> {
-                LOG.info("viewer {}: ICE {}; closing", id, ice);
-                closeAsync();
-            }
-            case "disconnected" -> {
-                if (disconnectedSince == 0) {
-                    disconnectedSince = now;
-                } else if (now - disconnectedSince > DISCONNECTED_GRACE_MS) {
-                    LOG.info("viewer {}: disconnected for {} ms; closing", id, now - disconnectedSince);
-                    closeAsync();
-                }
-            }
-            default -> {
-                if (!everConnected && now - createdAt > CONNECT_TIMEOUT_MS) {
-                    LOG.info("viewer {}: no ICE connection after {} ms; closing", id, CONNECT_TIMEOUT_MS);
-                    closeAsync();
-                }
-            }
-        }
+        peer.watch(reason -> {
+            LOG.info("viewer {}: {}; closing", id, reason);
+            closeAsync();
+        });
     }
 
     /** close() waits on the Gst executor, so from the executor itself it must be queued. */
@@ -232,9 +193,7 @@ final class GraphViewer implements ViewerSession {
             }
             closed = true;
         }
-        if (monitor != null) {
-            monitor.cancel(false);
-        }
+        peer.stopWatching();
         owner.detach(this);
         for (Consumer<ViewerSession> l : closeListeners) {
             try {

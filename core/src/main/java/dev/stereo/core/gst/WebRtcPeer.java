@@ -42,6 +42,7 @@ public final class WebRtcPeer {
 
     private final String id;
     private WebRTCBin webrtc;
+    private java.util.concurrent.ScheduledFuture<?> watcher; // guarded by this
 
     /** No side effects: the webrtcbin is made by {@link #create()}. */
     public WebRtcPeer(String id) {
@@ -144,6 +145,37 @@ public final class WebRtcPeer {
     /** A trickled remote candidate ("candidate:..." without "a="). Thread-safe. */
     public void addRemoteCandidate(int mlineIndex, String candidate) {
         webrtc.addIceCandidate(mlineIndex, candidate.startsWith("a=") ? candidate.substring(2) : candidate);
+    }
+
+    /**
+     * Samples the ICE state every 500 ms on the Gst executor and calls {@code onGone} once, with
+     * the reason, when the connection is gone for good (see {@link IceLiveness}). The callback
+     * runs on the Gst executor: it must hand blocking work (closing the viewer) to another
+     * thread. Stop with {@link #stopWatching()}.
+     */
+    public synchronized void watch(java.util.function.Consumer<String> onGone) {
+        IceLiveness liveness = new IceLiveness(System.currentTimeMillis());
+        watcher = org.freedesktop.gstreamer.Gst.getExecutor().scheduleWithFixedDelay(() -> {
+            String reason = liveness.check(iceConnectionState(), System.currentTimeMillis());
+            if (reason != null) {
+                stopWatching();
+                onGone.accept(reason);
+            }
+        }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops {@link #watch}; idempotent, any thread. */
+    public synchronized void stopWatching() {
+        if (watcher != null) {
+            watcher.cancel(false);
+            watcher = null;
+        }
+    }
+
+    /** True while ICE is connected or completed. */
+    public boolean isConnected() {
+        String ice = iceConnectionState();
+        return ice.equals("connected") || ice.equals("completed");
     }
 
     /** "new", "checking", "connected", "completed", "failed", "disconnected" or "closed". */
