@@ -107,9 +107,17 @@ class ApplianceWiringTest {
         // Exactly what serve does, with mock GPIO and without systemd.
         appliance = Appliance.create(config, pipeline, Wiring.streamControl(pipeline), () -> gpio, Map.of(),
                 web::addStatusSection);
+        writeSensor(40);
         pipeline.start();
         web.start();
         appliance.start("serving");
+        // The governor polls once on its own timer at start; wait for it so that from here on only
+        // the test polls (the next timer poll is a minute away).
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (appliance.thermal().temperature() == null) {
+            assertTrue(System.nanoTime() < deadline, "the thermal governor never polled its sensor");
+            Thread.sleep(10);
+        }
     }
 
     private JsonNode status() throws Exception {
@@ -129,8 +137,19 @@ class ApplianceWiringTest {
     }
 
     private void temperature(double celsius) throws Exception {
-        Files.writeString(tmp.resolve("temp"), Math.round(celsius * 1000) + "\n");
+        writeSensor(celsius);
         appliance.thermal().poll();
+    }
+
+    /**
+     * Replaces the fake sensor file atomically: the governor's own timer polls once at start, and a
+     * plain write (truncate, then write) could let it read an empty file between the two.
+     */
+    private void writeSensor(double celsius) throws Exception {
+        Path next = tmp.resolve("temp.next");
+        Files.writeString(next, Math.round(celsius * 1000) + "\n");
+        Files.move(next, tmp.resolve("temp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
