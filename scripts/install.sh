@@ -11,7 +11,8 @@
 #                  installed or started on this machine; the user is added to DIR/etc/passwd
 #                  only when that file exists (systemd-sysusers --root), the service is enabled
 #                  with systemctl --root
-#   --jar FILE     the stereo.jar to install (default app/target/stereo.jar, built when missing)
+#   --jar FILE     the stereo.jar to install (default app/target/stereo.jar, built when missing);
+#                  with it only the runtime packages are installed (install-deps.sh --runtime)
 #   --no-deps      do not install packages
 #   --no-start     enable the service but do not start it
 # scripts/uninstall.sh removes it again.
@@ -32,7 +33,7 @@ while [ "$#" -gt 0 ]; do
     --jar=*) jar="${1#--jar=}" ;;
     --no-deps) deps=0 ;;
     --no-start) start=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '/^set -e/q;2,$p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -51,7 +52,10 @@ if [ -z "$root" ]; then
     echo "install.sh: run as root (sudo $0)" >&2
     exit 1
   fi
-  if [ "$deps" = 1 ]; then
+  if [ "$deps" = 1 ] && [ -n "$jar" ]; then
+    # A prebuilt jar (e.g. stereo-linux-arm64.jar copied to a Pi) needs no JDK or Maven.
+    "$repo/scripts/install-deps.sh" --runtime
+  elif [ "$deps" = 1 ]; then
     "$repo/scripts/install-deps.sh"
   fi
 fi
