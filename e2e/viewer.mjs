@@ -52,6 +52,7 @@ try {
       timing: { type: 'string', default: 'mstp' },
       codec: { type: 'string' },
       'first-frame-timeout': { type: 'string', default: '15' },
+      'http-timeout': { type: 'string', default: '10' },
       'max-hold': { type: 'string', default: '600' },
       'allow-network': { type: 'boolean', default: false },
       chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
@@ -71,17 +72,18 @@ function fail(obj) {
 if (args.help) {
   process.stderr.write('usage: node e2e/viewer.mjs --url https://127.0.0.1:PORT [--mode whep|offer] [--seconds 10] [--token T]\n' +
     '       [--layout dual-track|side-by-side] [--hold] [--warmup 1] [--timing mstp|rvfc] [--codec H264]\n' +
-    '       [--first-frame-timeout 15] [--max-hold 600] [--allow-network] [--chromium PATH]\n');
+    '       [--first-frame-timeout 15] [--http-timeout 10] [--max-hold 600] [--allow-network] [--chromium PATH]\n');
   process.exit(0);
 }
 
 const seconds = Number(args.seconds), warmup = Number(args.warmup);
 const firstFrameTimeout = Number(args['first-frame-timeout']), maxHold = Number(args['max-hold']);
+const httpTimeout = Number(args['http-timeout']);
 if (!args.url) fail({ error: '--url is required' });
 if (!['whep', 'offer'].includes(args.mode)) fail({ error: '--mode must be whep or offer' });
 if (!['dual-track', 'side-by-side'].includes(args.layout)) fail({ error: '--layout must be dual-track or side-by-side' });
 if (!['mstp', 'rvfc'].includes(args.timing)) fail({ error: '--timing must be mstp or rvfc' });
-for (const [k, v] of Object.entries({ seconds, warmup, firstFrameTimeout, maxHold })) if (!(v >= 0)) fail({ error: `bad --${k}` });
+for (const [k, v] of Object.entries({ seconds, warmup, firstFrameTimeout, maxHold, httpTimeout })) if (!(v >= 0)) fail({ error: `bad --${k}` });
 let base;
 try {
   const u = new URL(args.url);
@@ -98,7 +100,7 @@ if (others.length && !args['allow-network']) {
 }
 
 // Whole-run bound.
-const budget = (warmup + seconds + firstFrameTimeout + 60 + (args.hold ? maxHold : 0)) * 1000;
+const budget = (warmup + seconds + firstFrameTimeout + httpTimeout + 60 + (args.hold ? maxHold : 0)) * 1000;
 let browser = null;
 const dog = watchdog(budget, async () => {
   log('watchdog: run exceeded ' + budget / 1000 + ' s');
@@ -135,7 +137,7 @@ try {
   const sig = await page.evaluate(async (o) => {
     window.__sess = new StereoMeasure.Session(o.opts);
     return window.__sess.signal(o.base, o.mode, o.token);
-  }, { base, mode: args.mode, token: args.token || null, opts: { layout: args.layout, timing: args.timing, codec: args.codec || null, mode: args.mode } });
+  }, { base, mode: args.mode, token: args.token || null, opts: { layout: args.layout, timing: args.timing, codec: args.codec || null, mode: args.mode, httpTimeoutMs: httpTimeout * 1000 } });
   log(`POST /${args.mode} ->`, sig.status, sig.location || '', sig.ok ? '' : sig.error);
 
   const common = { mode: args.mode, status: sig.status ?? null, location: sig.location ?? null, timing: args.timing, layout: args.layout, healthz };

@@ -14,9 +14,23 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GstThread {
 
+    /**
+     * System property multiplying every timeout of {@link #call}: the callers' timeouts suit a Pi
+     * or a PC; under CPU emulation (scripts/arm64-smoke.sh) GStreamer runs 5-10x slower.
+     */
+    public static final String TIMEOUT_SCALE_PROPERTY = "stereo.gst.timeoutScale";
+
     private GstThread() {}
 
-    /** Runs {@code task} on the Gst executor and waits for it (at most {@code timeoutMs}). */
+    /** {@code timeoutMs} times {@value #TIMEOUT_SCALE_PROPERTY} (a whole number, default and minimum 1). */
+    static long scaled(long timeoutMs) {
+        return timeoutMs * Math.max(1, Long.getLong(TIMEOUT_SCALE_PROPERTY, 1));
+    }
+
+    /**
+     * Runs {@code task} on the Gst executor and waits for it (at most {@code timeoutMs}, scaled by
+     * {@value #TIMEOUT_SCALE_PROPERTY}).
+     */
     public static <T> T call(Callable<T> task, long timeoutMs) throws StereoException {
         if (Thread.currentThread().getName().startsWith("gstreamer service thread")) {
             try {
@@ -27,8 +41,9 @@ public final class GstThread {
                 throw new StereoException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
         }
+        long limitMs = scaled(timeoutMs);
         try {
-            return Gst.getExecutor().submit(task).get(timeoutMs, TimeUnit.MILLISECONDS);
+            return Gst.getExecutor().submit(task).get(limitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof StereoException se) {
@@ -36,7 +51,7 @@ public final class GstThread {
             }
             throw new StereoException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
         } catch (TimeoutException e) {
-            throw new StereoException("GStreamer did not answer within " + timeoutMs + " ms", e);
+            throw new StereoException("GStreamer did not answer within " + limitMs + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StereoException("interrupted", e);
