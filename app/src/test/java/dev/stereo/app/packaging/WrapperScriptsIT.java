@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +67,20 @@ class WrapperScriptsIT {
         Process p = new ProcessBuilder("bash", "-c", "exec 3<\"$1\"; exec sleep 60", "holder", device.toString()).start();
         children.add(p);
         Path fd = Path.of("/proc", Long.toString(p.pid()), "fd", "3");
-        for (int i = 0; i < 500 && !(Files.exists(fd) && Files.readSymbolicLink(fd).equals(device)
-                && Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).startsWith("sleep")); i++) {
+        for (int i = 0; i < 500 && !holds(p, fd); i++) {
             Thread.sleep(10);
         }
         return p;
+    }
+
+    /** True once the holder has exec'd sleep with the device open; /proc entries vanish briefly during exec. */
+    private boolean holds(Process p, Path fd) {
+        try {
+            return device.equals(Files.readSymbolicLink(fd))
+                    && Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).startsWith("sleep");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
