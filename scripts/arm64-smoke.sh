@@ -291,4 +291,5 @@ done
 
 say "PASSED: the linux-arm64 jar starts and streams on an emulated $QEMU_CPU"
 printf '%s' "$summary" | sed 's/^/    /'
-say "root: ${root_built:+built in ${root_built} s}${root_built:-reused}; stereo check ${check_time} s; total $((SECONDS - started)) s; logs in $out"
+rm -rf "$out" # the logs are kept only when something failed
+say "root: ${root_built:+built in ${root_built} s}${root_built:-reused}; stereo check ${check_time} s; total $((SECONDS - started)) s"
