@@ -17,6 +17,11 @@ import dev.stereo.calibration.StereoConfig.StreamConfig;
 import dev.stereo.calibration.StereoConfig.ThermalConfig;
 import org.yaml.snakeyaml.nodes.Node;
 
+import static dev.stereo.core.StreamLimits.MAX_BITRATE_MBPS;
+import static dev.stereo.core.StreamLimits.MAX_FPS;
+import static dev.stereo.core.StreamLimits.MIN_BITRATE_MBPS;
+import static dev.stereo.core.StreamLimits.MIN_FPS;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,8 +154,8 @@ final class ConfigReader {
             resume = Math.min(d.resumeC(), throttle - 1);
         }
         double step = s.number("step_interval_s", d.stepIntervalS(), 0, 600);
-        double minBitrate = s.number("min_bitrate_mbps", d.minBitrateMbps(), 0.1, 100);
-        int minFps = s.integer("min_fps", d.minFps(), 1, 240);
+        double minBitrate = s.number("min_bitrate_mbps", d.minBitrateMbps(), MIN_BITRATE_MBPS, MAX_BITRATE_MBPS);
+        int minFps = s.integer("min_fps", d.minFps(), MIN_FPS, MAX_FPS);
         return new ThermalConfig(enabled, sensor, poll, throttle, resume, step, minBitrate, minFps);
     }
 
@@ -207,7 +212,7 @@ final class ConfigReader {
         return new StreamConfig(
                 s.evenInteger("width", d.width(), MIN_SIZE, MAX_WIDTH),
                 s.evenInteger("height", d.height(), MIN_SIZE, MAX_HEIGHT),
-                s.integer("fps", d.fps(), 1, 240),
+                s.integer("fps", d.fps(), MIN_FPS, MAX_FPS),
                 s.choice("layout", d.layout(), LAYOUTS));
     }
 
@@ -243,7 +248,7 @@ final class ConfigReader {
         int offsetY = c.integer("offset_y", d.offsetY(), -out.height(), out.height(),
                 "an integer between " + -out.height() + " and " + out.height() + " (output pixels)");
 
-        double bitrate = c.number("bitrate_mbps", d.bitrateMbps(), 0.1, 100);
+        double bitrate = c.number("bitrate_mbps", d.bitrateMbps(), MIN_BITRATE_MBPS, MAX_BITRATE_MBPS);
         int gop = c.integer("gop_frames", d.gopFrames(), 1, MAX_GOP);
         int idr = idrInterval(c, gop);
         SpsPpsMode spsPps = c.choice("sps_pps_mode", d.spsPpsMode(), SPS_PPS_MODES);

@@ -51,6 +51,7 @@ public final class WebServer implements AutoCloseable {
     private final StatusResource status;
     private final MetricsResource metrics;
     private final ClientStatsResource clientStats;
+    private final StreamResource stream;
 
     private final AtomicReference<ServerConnector> httpsConnector = new AtomicReference<>();
     private final AtomicReference<ServerConnector> httpConnector = new AtomicReference<>();
@@ -84,6 +85,15 @@ public final class WebServer implements AutoCloseable {
                 () -> startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
         this.clientStats = new ClientStatsResource(mapper, System::currentTimeMillis);
         this.status.addSection("clients", clientStats::recent);
+        this.stream = new StreamResource(mapper);
+    }
+
+    /**
+     * Connects {@code GET/POST /api/stream} to the running stream's encoder targets. Until this is
+     * called those answer 503. Callable before or after {@link #start()}, from any thread.
+     */
+    public void liveStream(LiveStream live) {
+        stream.wire(live);
     }
 
     /**
@@ -177,6 +187,7 @@ public final class WebServer implements AutoCloseable {
         status.register(config.routes);
         metrics.register(config.routes);
         clientStats.register(config.routes);
+        stream.register(config.routes);
 
         config.routes.exception(ApiError.class, (e, ctx) -> writeError(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx,
@@ -210,6 +221,7 @@ public final class WebServer implements AutoCloseable {
             case 401 -> "unauthorized";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            case 409 -> "conflict";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
             case 503 -> "unavailable";

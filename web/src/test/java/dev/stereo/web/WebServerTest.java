@@ -297,6 +297,65 @@ class WebServerTest {
         assertEquals(200, r.statusCode(), r.body());
     }
 
+    // ---- live stream control ------------------------------------------------------------------
+
+    /** Records what reached the app; refuses frame rate changes like a pipeline that cannot. */
+    static final class RecordingLiveStream implements LiveStream {
+        final List<StreamChange> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Object state() {
+            return Map.of("applied", applied.size());
+        }
+
+        @Override
+        public Object apply(StreamChange change) throws Refused {
+            if (change.fps() != null) {
+                throw new Refused("the frame rate needs a restart");
+            }
+            applied.add(change);
+            return state();
+        }
+    }
+
+    @Test
+    void apiStreamValidatesAppliesAndRefuses() throws Exception {
+        start(settings());
+        assertError(http.post("/api/stream", "application/json", "{\"bitrate_mbps\": 2}"), 503, "no_live_control");
+        RecordingLiveStream live = new RecordingLiveStream();
+        server.liveStream(live);
+
+        HttpResponse<String> ok = http.post("/api/stream", "application/json", "{\"bitrate_mbps\": 2}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(1, body(ok).path("applied").asInt());
+        assertEquals(List.of(new StreamChange(2.0, 2.0, null)), live.applied);
+        assertEquals(200, http.get("/api/stream").statusCode());
+
+        HttpResponse<String> bad = http.post("/api/stream", "application/json", "{\"bitrate_mbps\": 500, \"extra\": 1}");
+        assertError(bad, 400, "bad_stream_request");
+        assertTrue(body(bad).path("detail").asText().contains("\"extra\""), bad.body());
+        assertTrue(body(bad).path("detail").asText().contains("between 0.1 and 100"), bad.body());
+        assertError(http.post("/api/stream", "application/json", "{\"fps\": 1, \"fps\": 2}"), 400, "malformed_json");
+        assertError(http.post("/api/stream", "application/json", "{\"fps\": 30} x"), 400, "malformed_json");
+        assertError(http.post("/api/stream", "text/plain", "{\"fps\": 30}"), 415, "unsupported_media_type");
+        HttpResponse<String> refused = http.post("/api/stream", "application/json", "{\"fps\": 30}");
+        assertError(refused, 409, "not_live");
+        assertTrue(body(refused).path("detail").asText().contains("needs a restart"), refused.body());
+        assertEquals(1, live.applied.size(), "refused and invalid requests change nothing");
+    }
+
+    @Test
+    void apiStreamNeedsTheToken() throws Exception {
+        start(settings().withToken("t0k"));
+        RecordingLiveStream live = new RecordingLiveStream();
+        server.liveStream(live);
+        assertError(http.post("/api/stream", "application/json", "{\"bitrate_mbps\": 2}"), 401, "unauthorized");
+        assertError(http.get("/api/stream"), 401, "unauthorized");
+        http.token = "t0k";
+        assertEquals(200, http.post("/api/stream", "application/json", "{\"bitrate_mbps\": 2}").statusCode());
+        assertEquals(1, live.applied.size());
+    }
+
     // ---- capacity ------------------------------------------------------------------------------
 
     @Test
