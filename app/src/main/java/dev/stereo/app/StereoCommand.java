@@ -50,6 +50,7 @@ public final class StereoCommand implements Runnable {
         WebServer web = new WebServer(Wiring.webSettings(config), pipeline,
                 ApplianceMetrics.create(config.appliance().thermal().sensor()));
         Appliance appliance = Wiring.appliance(config, pipeline, web);
+        web.liveStream(appliance.liveStream());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");

@@ -81,8 +81,13 @@ final class Wiring {
                             failures.add(e.getMessage());
                         }
                     }
-                    if (targets.fps() != pipeline.config().stream().fps()) {
-                        failures.add("pipeline " + p.name() + " cannot change the frame rate while running yet");
+                    var left = p.status().eyes().get(Eye.LEFT.key());
+                    if (left != null && targets.fps() != left.fps()) {
+                        try {
+                            p.setFrameRate(targets.fps());
+                        } catch (StereoException e) {
+                            failures.add(e.getMessage());
+                        }
                     }
                     if (!failures.isEmpty()) {
                         throw new UnsupportedOperationException(String.join("; ", failures));

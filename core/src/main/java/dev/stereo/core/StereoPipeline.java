@@ -40,6 +40,17 @@ public interface StereoPipeline extends AutoCloseable {
     }
 
     /**
+     * Changes the frame rate of both eyes while running, without dropping viewers (live control,
+     * thermal protection). Any thread. {@link #status()} reports the new rate once applied.
+     *
+     * @throws StereoException when this pipeline or its sources cannot change it live (a restart
+     *         with the new {@code stream.fps} can); the message says why
+     */
+    default void setFrameRate(int fps) throws StereoException {
+        throw new StereoException(name() + " cannot change the frame rate while running: set stream.fps and restart");
+    }
+
+    /**
      * Makes every encoder produce an IDR (with SPS/PPS) as soon as possible, within the pipeline's
      * keyframe rate limit. Any thread.
      *

@@ -28,12 +28,14 @@ public final class Appliance implements AutoCloseable {
     private final Hardware hardware;
     private final ThermalGovernor thermal;
     private final ServiceNotifier notifier;
+    private final LiveStreamTargets liveStream;
 
     private Appliance(StereoPipeline pipeline, Hardware hardware, ThermalGovernor thermal, Map<String, String> env) {
         this.pipeline = pipeline;
         this.hardware = hardware;
         this.thermal = thermal;
         this.notifier = new ServiceNotifier(env, this::health);
+        this.liveStream = new LiveStreamTargets(thermal);
     }
 
     /**
@@ -64,6 +66,11 @@ public final class Appliance implements AutoCloseable {
 
     public ThermalGovernor thermal() {
         return thermal;
+    }
+
+    /** {@code POST /api/stream}: sets the targets thermal protection steps down from. */
+    public LiveStreamTargets liveStream() {
+        return liveStream;
     }
 
     public ServiceNotifier notifier() {

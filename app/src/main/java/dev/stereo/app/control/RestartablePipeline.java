@@ -107,6 +107,11 @@ public final class RestartablePipeline implements StereoPipeline {
     }
 
     @Override
+    public void setFrameRate(int fps) throws StereoException {
+        current.setFrameRate(fps);
+    }
+
+    @Override
     public void requestKeyframe() throws StereoException {
         current.requestKeyframe();
     }

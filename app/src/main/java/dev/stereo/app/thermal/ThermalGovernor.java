@@ -33,7 +33,9 @@ public final class ThermalGovernor implements AutoCloseable {
 
     private final ThermalConfig config;
     private final ThermalSensor sensor;
-    private final ThrottleLadder ladder;
+    private ThrottleLadder ladder;          // guarded by this; rebuilt by setBase
+    /** Held while targets go to the pipeline, so two appliers (poll, setBase) never interleave. */
+    private final Object applying = new Object();
     private final StreamControl control;
     private final LongSupplier clockMillis;
 
@@ -55,8 +57,65 @@ public final class ThermalGovernor implements AutoCloseable {
         this.clockMillis = clockMillis;
     }
 
-    public ThrottleLadder ladder() {
+    public synchronized ThrottleLadder ladder() {
         return ladder;
+    }
+
+    /** The targets thermal protection steps down from (step 0): the YAML's, or the last {@link #setBase}. */
+    public synchronized EncoderTargets base() {
+        return ladder.at(0);
+    }
+
+    /**
+     * New targets to step down from, set by the user ({@code POST /api/stream}, a reloaded YAML):
+     * the ladder is rebuilt from them and the current step is kept (clamped to the new ladder's
+     * depth), so a hot appliance stays throttled relative to the new base. The resulting targets
+     * are applied at once through {@link StreamControl#setEncoderTargets}. Any thread.
+     *
+     * @return the targets applied (the base itself when not throttled)
+     * @throws UnsupportedOperationException when the pipeline cannot take them live; the previous
+     *         base is restored (and re-applied) first, so a refused change leaves nothing changed
+     */
+    public EncoderTargets setBase(EncoderTargets base) {
+        synchronized (applying) {
+            return setBaseLocked(base);
+        }
+    }
+
+    private synchronized EncoderTargets current() {
+        return ladder.at(level);
+    }
+
+    private EncoderTargets setBaseLocked(EncoderTargets base) {
+        ThrottleLadder previous;
+        EncoderTargets now;
+        synchronized (this) {
+            previous = ladder;
+            ladder = new ThrottleLadder(base, config.minBitrateMbps(), config.minFps());
+            level = Math.min(level, ladder.maxLevel());
+            now = ladder.at(level);
+        }
+        try {
+            control.setEncoderTargets(now);
+        } catch (UnsupportedOperationException e) {
+            EncoderTargets restored;
+            synchronized (this) {
+                ladder = previous;
+                level = Math.min(level, ladder.maxLevel());
+                restored = ladder.at(level);
+            }
+            try {
+                control.setEncoderTargets(restored); // an eye that did change goes back
+            } catch (UnsupportedOperationException again) {
+                LOG.debug("restoring the previous targets: {}", again.getMessage());
+            }
+            throw e;
+        }
+        synchronized (this) {
+            applied = true;
+            applyDetail = null;
+        }
+        return now;
     }
 
     /** Reads the sensor once and steps if needed. */
@@ -101,8 +160,8 @@ public final class ThermalGovernor implements AutoCloseable {
         }
         if (apply != null) {
             LOG.info("thermal protection: {} °C, stepping {} to step {}/{}: {} + {} Mbit/s at {} fps", celsius, direction,
-                    levelNow(), ladder.maxLevel(), apply.leftMbps(), apply.rightMbps(), apply.fps());
-            apply(apply);
+                    levelNow(), ladder().maxLevel(), apply.leftMbps(), apply.rightMbps(), apply.fps());
+            apply();
         }
     }
 
@@ -110,11 +169,14 @@ public final class ThermalGovernor implements AutoCloseable {
         return level;
     }
 
-    private void apply(EncoderTargets t) {
+    /** Applies the current step; serialised with {@link #setBase} so an older target never lands last. */
+    private void apply() {
         boolean ok;
         String detail;
         try {
-            control.setEncoderTargets(t);
+            synchronized (applying) {
+                control.setEncoderTargets(current());
+            }
             ok = true;
             detail = null;
         } catch (UnsupportedOperationException e) {
