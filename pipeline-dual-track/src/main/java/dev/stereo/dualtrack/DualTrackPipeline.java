@@ -1,5 +1,6 @@
 package dev.stereo.dualtrack;
 
+import dev.stereo.calibration.LiveGeometry;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.calibration.StereoConfig.CameraConfig;
 import dev.stereo.calibration.StereoConfig.SourceType;
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * every encoder (through {@link EyeEncoder}), source, broadcaster and viewer. Threads:
  * {@link #connect}, {@link #status} and {@link #close} from any thread.
  */
-public final class DualTrackPipeline implements StereoPipeline {
+public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DualTrackPipeline.class);
 
@@ -55,6 +56,10 @@ public final class DualTrackPipeline implements StereoPipeline {
     private final Map<Eye, Track> tracks = new EnumMap<>(Eye.class);
     private final Map<String, DualTrackViewer> viewers = new ConcurrentHashMap<>();
     private final List<AutoCloseable> sources = new ArrayList<>();
+    /** Each eye's geometry as last applied (the YAML's at start, then live changes). */
+    private final Map<Eye, CameraConfig> geometry = new ConcurrentHashMap<>();
+    private final Map<Eye, LibcameraFrameSource> cameras = new EnumMap<>(Eye.class);
+    private TestFrameSource testSource;
     private volatile java.util.function.Consumer<DualTrackViewer> viewerBuilt = v -> { };
     private volatile String state = "stopped";
     private volatile String error;
@@ -190,13 +195,25 @@ public final class DualTrackPipeline implements StereoPipeline {
                 case V4L2 -> sources.add(new V4l2FrameSource(t.eye, cam.device() == null ? "/dev/video" + t.eye.id()
                         : cam.device(), t.settings.width(), t.settings.height(), t.settings.fps(), t.mailbox,
                         this::sourceFailed));
-                case LIBCAMERA -> sources.add(new LibcameraFrameSource(t.eye, cam, t.settings.width(),
-                        t.settings.height(), t.settings.fps(), t.mailbox, this::sourceFailed));
+                case LIBCAMERA -> {
+                    LibcameraFrameSource ls = new LibcameraFrameSource(t.eye, cam, t.settings.width(),
+                            t.settings.height(), t.settings.fps(), t.mailbox, this::sourceFailed);
+                    cameras.put(t.eye, ls);
+                    sources.add(ls);
+                }
                 default -> throw new IllegalStateException("unhandled source " + cam.source());
             }
         }
         if (!testEyes.isEmpty()) {
-            sources.add(0, new TestFrameSource(testEyes, testSizes, config.stream().fps()));
+            testSource = new TestFrameSource(testEyes, testSizes, config.stream().fps());
+            for (Eye eye : testEyes.keySet()) {
+                CameraConfig cam = config.camera(eye);
+                testSource.flip(eye, flipsX(cam), flipsY(cam));
+            }
+            sources.add(0, testSource);
+        }
+        for (Eye eye : Eye.values()) {
+            geometry.put(eye, config.camera(eye));
         }
         for (Track t : tracks.values()) {
             if (t.encoder != null) {
@@ -277,6 +294,53 @@ public final class DualTrackPipeline implements StereoPipeline {
         t.encoder.ffmpeg().setBitrate(bps);
         if (bps != before) {
             LOG.info("{} eye: {} bitrate {} -> {} kbit/s (live)", eye.key(), codec, before / 1000, bps / 1000);
+        }
+    }
+
+    private static boolean flipsX(CameraConfig cam) {
+        return cam.flipHorizontal() != (cam.rotation() == 180);
+    }
+
+    private static boolean flipsY(CameraConfig cam) {
+        return cam.flipVertical() != (cam.rotation() == 180);
+    }
+
+    /**
+     * New calibration for an eye while running. Option2 applies flips and 180 degree rotation
+     * (in Java for the test source, with the capture graph's videoflip for a libcamera camera);
+     * a changed crop needs a restart, and alignment offsets and lens rectification are option3's
+     * (GL). The flips are applied even when something else in the change cannot be, then this
+     * throws naming what was not applied.
+     */
+    @Override
+    public synchronized void applyGeometry(Eye eye, CameraConfig cam) throws StereoException {
+        Track t = tracks.get(eye);
+        if (t == null || closed) {
+            throw new StereoException("option2 is not running");
+        }
+        CameraConfig now = geometry.get(eye);
+        List<String> notApplied = new ArrayList<>();
+        if (flipsX(now) != flipsX(cam) || flipsY(now) != flipsY(cam)) {
+            if (testSource != null && config.camera(eye).source() == SourceType.TEST && t.encoder != null) {
+                testSource.flip(eye, flipsX(cam), flipsY(cam));
+            } else if (cameras.containsKey(eye)) {
+                cameras.get(eye).flip(cam);
+            } else {
+                notApplied.add("flips/rotation (option2's " + t.source + " source applies no geometry)");
+            }
+        }
+        if (!cam.crop().equals(now.crop())) {
+            notApplied.add("crop (option2 builds it into the capture graph: restart to apply)");
+        }
+        if (cam.offsetX() != now.offsetX() || cam.offsetY() != now.offsetY()
+                || !cam.distortion().equals(now.distortion()) || !java.util.Objects.equals(cam.intrinsics(), now.intrinsics())) {
+            notApplied.add("offset_x/offset_y and lens rectification (option3 applies them, on the GPU)");
+        }
+        geometry.put(eye, cam);
+        LOG.info("{} eye geometry applied live: flip h={} v={}, rotation {}", eye.key(), cam.flipHorizontal(),
+                cam.flipVertical(), cam.rotation());
+        if (!notApplied.isEmpty()) {
+            throw new StereoException("option2 did not apply to the " + eye.key() + " eye: " + String.join("; ", notApplied));
         }
     }
 

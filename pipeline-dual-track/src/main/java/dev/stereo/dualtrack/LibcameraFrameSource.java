@@ -80,15 +80,14 @@ final class LibcameraFrameSource implements AutoCloseable {
         String device = camera.device();
         String src = "libcamerasrc name=src" + (device == null ? "" : " camera-name=\"" + device.replace("\"", "") + "\"");
         String out = "video/x-raw,format=I420,width=" + width + ",height=" + height;
-        String flip = flipMethod();
+        String flip = flipMethod(camera);
         StringBuilder b = new StringBuilder(src);
         Crop c = camera.crop();
         if (c.isNone()) {
             // The ISP scales to the eye size and converts to I420: no CPU work per pixel.
             b.append(" ! ").append(out).append(",framerate=").append(fps).append("/1");
-            if (flip != null) {
-                b.append(" ! videoflip method=").append(flip);
-            }
+            // Always there (passthrough for "none") so a calibration change can flip live.
+            b.append(" ! videoflip name=flip method=").append(flip);
         } else {
             int cw = camera.capture().width();
             int ch = camera.capture().height();
@@ -98,17 +97,15 @@ final class LibcameraFrameSource implements AutoCloseable {
                     .append(",framerate=").append(fps).append("/1")
                     .append(" ! videocrop left=").append(c.x()).append(" top=").append(c.y())
                     .append(" right=").append(right).append(" bottom=").append(bottom);
-            if (flip != null) {
-                b.append(" ! videoflip method=").append(flip);
-            }
+            b.append(" ! videoflip name=flip method=").append(flip);
             b.append(" ! videoconvertscale ! ").append(out);
         }
         b.append(" ! appsink name=sink max-buffers=1 drop=true sync=false emit-signals=true");
         return b.toString();
     }
 
-    /** videoflip method for the configured flips/rotation, or null for none. */
-    private String flipMethod() {
+    /** videoflip method for a camera's flips/rotation ("none" for none). */
+    static String flipMethod(CameraConfig camera) {
         boolean h = camera.flipHorizontal();
         boolean v = camera.flipVertical();
         if (camera.rotation() == 180) {
@@ -118,7 +115,17 @@ final class LibcameraFrameSource implements AutoCloseable {
         if (h && v) {
             return "rotate-180";
         }
-        return h ? "horizontal-flip" : v ? "vertical-flip" : null;
+        return h ? "horizontal-flip" : v ? "vertical-flip" : "none";
+    }
+
+    /** Sets the flips and rotation of {@code cam} on the running capture graph. Any thread. */
+    void flip(CameraConfig cam) throws StereoException {
+        Pipeline p = pipeline;
+        if (p == null || closed) {
+            throw new StereoException(eye.key() + " eye capture is not running");
+        }
+        String method = flipMethod(cam);
+        GstThread.run(() -> p.getElementByName("flip").setAsString("method", method), 2_000);
     }
 
     /** Builds and starts the capture graph; fails with the camera's own error (missing, busy). */

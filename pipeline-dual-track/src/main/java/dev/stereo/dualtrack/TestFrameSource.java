@@ -32,6 +32,9 @@ final class TestFrameSource implements AutoCloseable {
     private final int fps;
     private final Map<Eye, TestScene> scenes = new EnumMap<>(Eye.class);
     private final Map<Eye, Boolean> stampable = new EnumMap<>(Eye.class);
+    private final Map<Eye, I420Flip> flippers = new EnumMap<>(Eye.class);
+    /** Per eye {horizontal, vertical}, after rotation; replaced whole by {@link #flip}, read per frame. */
+    private final Map<Eye, boolean[]> flips = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
     private volatile long missedTicks;
@@ -42,10 +45,20 @@ final class TestFrameSource implements AutoCloseable {
         this.fps = fps;
     }
 
+    /**
+     * Mirrors the eye's frames from the next tick on (any thread): the YAML's flips and 180 degree
+     * rotation, as a camera's videoflip would. Applied before the probe stamp, so the stamp stays
+     * readable.
+     */
+    void flip(Eye eye, boolean horizontal, boolean vertical) {
+        flips.put(eye, new boolean[] {horizontal, vertical});
+    }
+
     void start() {
         for (Eye eye : mailboxes.keySet()) {
             Size s = sizes.get(eye);
             scenes.put(eye, new TestScene(eye, s.width(), s.height()));
+            flippers.put(eye, new I420Flip(s.width(), s.height()));
             boolean ok = s.width() >= ProbeStamp.MIN_CELL * ProbeStamp.CELLS;
             if (!ok) {
                 LOG.warn("{} eye is {} px wide: too narrow for the latency probe, frames are not stamped",
@@ -79,6 +92,10 @@ final class TestFrameSource implements AutoCloseable {
                     }
                     Size s = sizes.get(eye);
                     scenes.get(eye).render(f.i420, tick.frameIndex());
+                    boolean[] flip = flips.get(eye);
+                    if (flip != null) {
+                        flippers.get(eye).apply(f.i420, flip[0], flip[1]);
+                    }
                     if (stampable.get(eye)) {
                         ProbeStamp.stampI420(f.i420, s.width(), s.height(), tick.epochMs(), eye.id(), false);
                     }

@@ -16,9 +16,9 @@ import java.util.Map;
  * {@link #viewerBranch}).
  *
  * <p>Named elements the pipeline looks up: {@code src_<eye>} (appsrc for the test source),
- * {@code shader_<eye>}
- * (GL rectification), {@code enc_<track>}, {@code tee_<track>}; {@code <track>} is the eye key in
- * dual-track layout and {@code sbs} in side-by-side.
+ * {@code shader_<eye>} (GL rectification) or {@code crop_<eye>}, {@code flip_<eye>},
+ * {@code align_<eye>} (CPU geometry), {@code enc_<track>}, {@code tee_<track>}; {@code <track>} is
+ * the eye key in dual-track layout and {@code sbs} in side-by-side.
  *
  * @param sources resolved source per eye (never AUTO)
  * @param devices device per eye (libcamera camera name/index or V4L2 path), may be null
@@ -76,43 +76,61 @@ public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<E
         };
     }
 
-    /** Crop, flip/rotate, alignment and scale to the stream size; nothing when identity. */
+    /**
+     * Crop, flip/rotate, alignment and scale to the stream size. The GL shader when this eye needs
+     * geometry and GL works; otherwise CPU elements, which are built even for identity geometry
+     * (then every one of them is in passthrough: no copy, no cost) so that a live calibration
+     * change (crop, flip, rotation, offset) only sets their properties, see
+     * {@link #cpuGeometry(StereoConfig.CameraConfig, int, int)}.
+     */
     private String geometry(Eye eye) {
         var s = config.stream();
         CameraConfig cam = config.camera(eye);
         boolean test = sources.get(eye) == SourceType.TEST;
         var out = outputSize(config, eye);
         String toStream = "video/x-raw,format=I420,width=" + out.width() + ",height=" + out.height();
-        boolean rescale = out.width() != s.width() || out.height() != s.height();
-        if (cam.isIdentityGeometry()) {
-            return test && !rescale ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream"
-                    : "videoconvertscale ! " + toStream;
-        }
-        if (gl) {
+        if (gl && !cam.isIdentityGeometry()) {
             // Fragment source and uniforms are set by GraphPipeline from RectifyShader after parsing.
             return "glupload ! glcolorconvert ! glshader name=shader_" + eye.key()
                     + " ! glcolorconvert ! gldownload ! videoconvertscale ! " + toStream;
         }
-        List<String> parts = new ArrayList<>();
-        int inW = test ? s.width() : cam.capture().width();
-        int inH = test ? s.height() : cam.capture().height();
+        boolean rescale = out.width() != s.width() || out.height() != s.height();
+        String head = cam.isIdentityGeometry() && test && !rescale
+                ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream ! " : "";
+        Map<String, String> p = cpuGeometry(cam, test ? s.width() : cam.capture().width(),
+                test ? s.height() : cam.capture().height());
+        // Negative videobox margins add border: shifting right = border left, crop right.
+        return head + "videocrop name=crop_" + eye.key() + " left=" + p.get("crop.left") + " top=" + p.get("crop.top")
+                + " right=" + p.get("crop.right") + " bottom=" + p.get("crop.bottom")
+                + " ! videoflip name=flip_" + eye.key() + " method=" + p.get("flip.method")
+                + " ! videoconvertscale ! " + toStream
+                + " ! videobox name=align_" + eye.key() + " left=" + p.get("align.left") + " right=" + p.get("align.right")
+                + " top=" + p.get("align.top") + " bottom=" + p.get("align.bottom") + " ! " + toStream;
+    }
+
+    /**
+     * The CPU geometry elements' properties for a camera, keyed {@code element.property} with
+     * element {@code crop} (videocrop), {@code flip} (videoflip) or {@code align} (videobox): used
+     * to build the graph and, live, to set them again after a calibration change.
+     *
+     * @param inW width of the frames entering videocrop (capture size, or stream size for the test source)
+     * @param inH their height
+     */
+    static Map<String, String> cpuGeometry(CameraConfig cam, int inW, int inH) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
         var c = cam.crop();
-        if (!c.isNone()) {
-            int w = c.width() == 0 ? inW - c.x() : c.width();
-            int h = c.height() == 0 ? inH - c.y() : c.height();
-            parts.add("videocrop name=crop_" + eye.key() + " left=" + c.x() + " top=" + c.y()
-                    + " right=" + Math.max(0, inW - c.x() - w) + " bottom=" + Math.max(0, inH - c.y() - h));
-        }
-        parts.add("videoflip name=flip_" + eye.key() + " method=" + flipMethod(cam));
-        parts.add("videoconvertscale");
-        parts.add(toStream);
-        if (cam.offsetX() != 0 || cam.offsetY() != 0) {
-            // Negative videobox margins add border: shifting right = border left, crop right.
-            parts.add("videobox name=align_" + eye.key() + " left=" + (-cam.offsetX()) + " right=" + cam.offsetX()
-                    + " top=" + (-cam.offsetY()) + " bottom=" + cam.offsetY());
-            parts.add(toStream);
-        }
-        return String.join(" ! ", parts);
+        int w = c.width() == 0 ? inW - c.x() : c.width();
+        int h = c.height() == 0 ? inH - c.y() : c.height();
+        p.put("crop.left", Integer.toString(c.x()));
+        p.put("crop.top", Integer.toString(c.y()));
+        p.put("crop.right", Integer.toString(Math.max(0, inW - c.x() - w)));
+        p.put("crop.bottom", Integer.toString(Math.max(0, inH - c.y() - h)));
+        p.put("flip.method", flipMethod(cam));
+        p.put("align.left", Integer.toString(-cam.offsetX()));
+        p.put("align.right", Integer.toString(cam.offsetX()));
+        p.put("align.top", Integer.toString(-cam.offsetY()));
+        p.put("align.bottom", Integer.toString(cam.offsetY()));
+        return p;
     }
 
     /** The size an eye is encoded at: its camera's output_size, else the stream size. */

@@ -1,5 +1,6 @@
 package dev.stereo.gst;
 
+import dev.stereo.calibration.LiveGeometry;
 import dev.stereo.calibration.RectifyShader;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.calibration.StereoConfig.SourceType;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread and every viewer; {@link #close()} stops the pipeline (NULL) then disposes it on the
  * Gst executor. Gst must already be initialised (the app does it once).
  */
-public final class GraphPipeline implements StereoPipeline {
+public final class GraphPipeline implements StereoPipeline, LiveGeometry {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphPipeline.class);
     /** At most one keyframe per track per this interval (joins and PLI/FIR alike). */
@@ -183,21 +184,65 @@ public final class GraphPipeline implements StereoPipeline {
 
     /** Loads the rectification shader and this eye's uniforms into each glshader. Gst executor. */
     private void configureShaders() {
-        var s = config.stream();
         for (Eye eye : Eye.values()) {
             Element shader = pipeline.getElementByName("shader_" + eye.key());
             if (shader == null) {
-                continue; // identity geometry for this eye
+                continue; // this eye uses the CPU elements (identity geometry at start)
             }
-            var cam = config.camera(eye);
-            boolean test = cam.source() == SourceType.TEST;
-            int inW = test ? s.width() : cam.capture().width();
-            int inH = test ? s.height() : cam.capture().height();
             shader.set("fragment", RectifyShader.fragmentSource());
-            var out = GraphDescription.outputSize(config, eye);
-            shader.set("uniforms", Structure.fromString(RectifyShader.uniformsStructure(
-                    RectifyShader.uniforms(cam, inW, inH, out.width(), out.height()))));
+            shader.set("uniforms", shaderUniforms(eye, config.camera(eye)));
         }
+    }
+
+    private Structure shaderUniforms(Eye eye, StereoConfig.CameraConfig cam) {
+        var s = config.stream();
+        boolean test = config.camera(eye).source() == SourceType.TEST;
+        int inW = test ? s.width() : cam.capture().width();
+        int inH = test ? s.height() : cam.capture().height();
+        var out = GraphDescription.outputSize(config, eye);
+        return Structure.fromString(RectifyShader.uniformsStructure(
+                RectifyShader.uniforms(cam, inW, inH, out.width(), out.height())));
+    }
+
+    /**
+     * New calibration for an eye while running: new uniforms for its glshader, or new properties
+     * for its videocrop/videoflip/videobox (a crop renegotiates the size; the scaler keeps the
+     * encoded size). Lens rectification needs the shader, so an eye built with the CPU elements
+     * cannot start rectifying live while GL works (restart); without GL it is skipped, as at start.
+     */
+    @Override
+    public void applyGeometry(Eye eye, StereoConfig.CameraConfig cam) throws StereoException {
+        Pipeline p = pipeline;
+        if (p == null || closed) {
+            throw new StereoException("option3 is not running");
+        }
+        boolean hasShader = description.gl() && !config.camera(eye).isIdentityGeometry();
+        if (!hasShader && !cam.distortion().isNone() && description.gl()) {
+            throw new StereoException("cameras." + eye.key() + ".distortion: lens rectification needs the GL shader, "
+                    + "which the " + eye.key() + " eye's running graph does not have (it started without geometry): "
+                    + "restart to apply it");
+        }
+        GstThread.run(() -> {
+            if (hasShader) {
+                p.getElementByName("shader_" + eye.key()).set("uniforms", shaderUniforms(eye, cam));
+                return;
+            }
+            var s = config.stream();
+            boolean test = config.camera(eye).source() == SourceType.TEST;
+            GraphDescription.cpuGeometry(cam, test ? s.width() : cam.capture().width(),
+                    test ? s.height() : cam.capture().height()).forEach((key, value) -> {
+                String[] ep = key.split("\\.", 2);
+                Element e = p.getElementByName(ep[0] + "_" + eye.key());
+                if (ep[1].equals("method")) {
+                    e.setAsString(ep[1], value);
+                } else {
+                    e.set(ep[1], Integer.parseInt(value));
+                }
+            });
+        }, 5_000);
+        LOG.info("{} eye geometry applied live ({}): crop {}, flip h={} v={}, rotation {}, offset {},{}", eye.key(),
+                hasShader ? "shader uniforms" : "CPU elements", cam.crop(), cam.flipHorizontal(), cam.flipVertical(),
+                cam.rotation(), cam.offsetX(), cam.offsetY());
     }
 
     /** Asks the track's encoder for an IDR, rate-limited; safe from any thread. */
