@@ -49,6 +49,11 @@ public final class SharedOptions {
         return ConfigOverrides.apply(loaded, source, port);
     }
 
+    /** Loads the file again with the same command-line overrides (for a live reload). */
+    StereoConfig reload(Path file) throws ConfigException {
+        return ConfigOverrides.apply(ConfigLoader.load(file), source, port);
+    }
+
     private static Path firstExisting() {
         for (Path p : DEFAULT_CONFIGS) {
             if (Files.isRegularFile(p)) {

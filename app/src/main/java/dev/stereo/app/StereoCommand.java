@@ -1,5 +1,6 @@
 package dev.stereo.app;
 
+import dev.stereo.app.config.ConfigWatcher;
 import dev.stereo.app.control.Appliance;
 import dev.stereo.app.control.RestartablePipeline;
 import dev.stereo.app.reclaim.ReclaimCommand;
@@ -52,8 +53,13 @@ public final class StereoCommand implements Runnable {
         Appliance appliance = Wiring.appliance(config, pipeline, web);
         web.liveStream(appliance.liveStream());
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<ConfigWatcher> watcher = new java.util.concurrent.atomic.AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
+            ConfigWatcher w = watcher.get();
+            if (w != null) {
+                w.close();
+            }
             appliance.close();
             web.close();
             pipeline.close();
@@ -75,5 +81,6 @@ public final class StereoCommand implements Runnable {
                 Wiring.displayHost(config.server().bind()), web.httpsPort(), status.layout(), left.width(),
                 left.height(), left.fps(), left.encoder(), left.source());
         appliance.start("serving " + pipeline.name() + " on port " + web.httpsPort());
+        watcher.set(Wiring.watchConfig(options, config, pipeline, appliance, web));
     }
 }

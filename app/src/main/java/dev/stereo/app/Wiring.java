@@ -1,5 +1,7 @@
 package dev.stereo.app;
 
+import dev.stereo.app.config.ConfigReloader;
+import dev.stereo.app.config.ConfigWatcher;
 import dev.stereo.app.control.Appliance;
 import dev.stereo.app.control.PipelineControl;
 import dev.stereo.app.control.RestartablePipeline;
@@ -106,6 +108,33 @@ final class Wiring {
     static Appliance appliance(StereoConfig config, RestartablePipeline pipeline, WebServer web) {
         return Appliance.create(config, pipeline, streamControl(pipeline), Hardware::gpiodContext, System.getenv(),
                 web::addStatusSection);
+    }
+
+    /**
+     * Hot reload of the configuration file the appliance started from: watched, re-validated,
+     * geometry and stream targets applied live, the result shown as "config" in /api/status.
+     *
+     * @return the started watcher (the caller closes it first on shutdown), or null when the
+     *         appliance runs on built-in defaults or the directory cannot be watched
+     */
+    static ConfigWatcher watchConfig(SharedOptions options, StereoConfig config, RestartablePipeline pipeline,
+                                     Appliance appliance, WebServer web) {
+        if (config.file() == null) {
+            return null;
+        }
+        ConfigReloader reloader = new ConfigReloader(config.file(), options::reload, config, pipeline,
+                appliance.liveStream(), System::currentTimeMillis);
+        web.addStatusSection("config", reloader::status);
+        ConfigWatcher watcher = new ConfigWatcher(config.file(), 300, reloader::reload);
+        try {
+            watcher.start();
+            return watcher;
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Wiring.class).warn("cannot watch {} ({}): edits apply only after a restart",
+                    config.file(), e.toString());
+            watcher.close();
+            return null;
+        }
     }
 
     static WebSettings webSettings(StereoConfig config) {

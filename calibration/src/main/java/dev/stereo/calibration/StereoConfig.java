@@ -24,6 +24,18 @@ public record StereoConfig(Path file, ServerConfig server, StreamConfig stream,
         return new StereoConfig(file, server, stream, left, right, newAppliance);
     }
 
+    /** The same configuration with one eye's camera replaced. */
+    public StereoConfig withCamera(dev.stereo.core.Eye eye, CameraConfig camera) {
+        return eye == dev.stereo.core.Eye.LEFT ? new StereoConfig(file, server, stream, camera, right, appliance)
+                : new StereoConfig(file, server, stream, left, camera, appliance);
+    }
+
+    /** The same configuration with another frame rate. */
+    public StereoConfig withFps(int fps) {
+        return new StereoConfig(file, server, new StreamConfig(stream.width(), stream.height(), fps, stream.layout()),
+                left, right, appliance);
+    }
+
     /** The camera config for an eye. */
     public CameraConfig camera(dev.stereo.core.Eye eye) {
         return eye == dev.stereo.core.Eye.LEFT ? left : right;
@@ -125,6 +137,23 @@ public record StereoConfig(Path file, ServerConfig server, StreamConfig stream,
             return new CameraConfig(newSource, newDevice, capture, crop, flipHorizontal, flipVertical, rotation,
                     offsetX, offsetY, bitrateMbps, gopFrames, idrInterval, spsPpsMode, outputSize, intrinsics,
                     distortion, externalEncoder);
+        }
+
+        /**
+         * This camera with {@code other}'s geometry: crop, flips, rotation, alignment offset,
+         * intrinsics and distortion (what {@link dev.stereo.calibration.LiveGeometry} applies).
+         */
+        public CameraConfig withGeometryOf(CameraConfig other) {
+            return new CameraConfig(source, device, capture, other.crop, other.flipHorizontal, other.flipVertical,
+                    other.rotation, other.offsetX, other.offsetY, bitrateMbps, gopFrames, idrInterval, spsPpsMode,
+                    outputSize, other.intrinsics, other.distortion, externalEncoder);
+        }
+
+        /** This camera with another target bitrate. */
+        public CameraConfig withBitrate(double mbps) {
+            return new CameraConfig(source, device, capture, crop, flipHorizontal, flipVertical, rotation, offsetX,
+                    offsetY, mbps, gopFrames, idrInterval, spsPpsMode, outputSize, intrinsics, distortion,
+                    externalEncoder);
         }
 
         /** True when no crop, flip, rotation, offset or rectification needs to be applied. */

@@ -1,5 +1,6 @@
 package dev.stereo.app.control;
 
+import dev.stereo.calibration.LiveGeometry;
 import dev.stereo.calibration.StereoConfig;
 import dev.stereo.core.PipelineStatus;
 import dev.stereo.core.StereoException;
@@ -20,7 +21,7 @@ import java.util.function.UnaryOperator;
  * <p>Thread-safe: {@link #connect} and {@link #status} go to whichever pipeline is current;
  * restarts and close are serialised.
  */
-public final class RestartablePipeline implements StereoPipeline {
+public final class RestartablePipeline implements StereoPipeline, LiveGeometry {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestartablePipeline.class);
 
@@ -114,6 +115,27 @@ public final class RestartablePipeline implements StereoPipeline {
     @Override
     public void requestKeyframe() throws StereoException {
         current.requestKeyframe();
+    }
+
+    /**
+     * Applies an eye's new geometry to the running pipeline and keeps it in {@link #config()}, so
+     * a later restart (button, layout toggle) starts with it even when the running pipeline could
+     * not apply it live.
+     *
+     * @throws StereoException when the running pipeline cannot apply (all of) it live
+     */
+    @Override
+    public void applyGeometry(dev.stereo.core.Eye eye, StereoConfig.CameraConfig camera) throws StereoException {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("pipeline is closed");
+            }
+            config = config.withCamera(eye, config.camera(eye).withGeometryOf(camera));
+            if (!(current instanceof LiveGeometry live)) {
+                throw new StereoException(current.name() + " cannot change geometry while running: restart to apply");
+            }
+            live.applyGeometry(eye, config.camera(eye));
+        }
     }
 
     @Override
