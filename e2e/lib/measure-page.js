@@ -135,6 +135,32 @@
   }
 
   // ---------------------------------------------------------------- per-track accounting
+  /**
+   * Mean RGB of a cols x rows grid over the whole frame (for geometry checks: a flip moves the
+   * cells' colours). The frame is drawn scaled into a small canvas, 8x8 px per cell.
+   */
+  function gridFromFrame(frame, cols, rows, scratch) {
+    const W = cols * 8, H = rows * 8;
+    if (!scratch.gridCtx) scratch.gridCtx = new OffscreenCanvas(W, H).getContext('2d', { willReadFrequently: true });
+    const ctx = scratch.gridCtx;
+    ctx.drawImage(frame, 0, 0, W, H);
+    const d = ctx.getImageData(0, 0, W, H).data;
+    const out = [];
+    for (let r = 0; r < rows; r++) {
+      const row = [];
+      for (let c = 0; c < cols; c++) {
+        let R = 0, G = 0, B = 0;
+        for (let y = r * 8; y < r * 8 + 8; y++) for (let x = c * 8; x < c * 8 + 8; x++) {
+          const i = (y * W + x) * 4;
+          R += d[i]; G += d[i + 1]; B += d[i + 2];
+        }
+        row.push([Math.round(R / 64), Math.round(G / 64), Math.round(B / 64)]);
+      }
+      out.push(row);
+    }
+    return out;
+  }
+
   function percentile(sorted, p) {
     if (!sorted.length) return null;
     const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -176,6 +202,10 @@
       this.halfWin = null;
       this.lastPresented = null;
       this.onFirstFrame = null;
+      this.gridMs = opts.gridMs || 0; // > 0: sample a colour grid this often (live.mjs)
+      this.gridAt = -1e9;
+      this.grid = null;
+      this.lastProbe = null; // last decoded probe on the left half: eye id, 'bad' or 'none'
     }
 
     open() {
@@ -211,6 +241,10 @@
         this.errors++;
         this.lastError = String(e && e.message || e);
       }
+      if (this.gridMs && pnow - this.gridAt >= this.gridMs) {
+        this.gridAt = pnow;
+        try { this.grid = gridFromFrame(frame, 4, 4, this.scratch); } catch (e) { this.errors++; this.lastError = 'grid: ' + e; }
+      }
       if (band) {
         this.width = band.width;
         this.height = band.height;
@@ -228,6 +262,7 @@
         const hw = this.halfWin[k];
         hw.frames++;
         const d = StereoProbe.decode(band.lumaAt, k * halfW, halfW);
+        if (k === 0) this.lastProbe = !d ? 'none' : !d.ok ? 'bad' : d.eye;
         if (!d) { w.noProbe++; hw.noProbe++; continue; }
         if (!d.ok) { w.checksumRejects++; hw.checksumRejects++; continue; }
         const lat = now - d.ts;
@@ -501,6 +536,21 @@
         out.push(st);
       }
       return out;
+    }
+
+    /** One sample for live.mjs: per track frames, bytes, colour grid, last probe; the pc's state. */
+    async sample() {
+      const stats = await this.inboundStats();
+      return {
+        t: Date.now(),
+        connectionState: this.pc.connectionState,
+        states: this.states.slice(),
+        tracks: this.meters.map((m, i) => ({
+          index: i, frames: m.total, grid: m.grid, probe: m.lastProbe,
+          bytesReceived: stats[i].bytesReceived ?? null, framesDecoded: stats[i].framesDecoded ?? null,
+          keyFramesDecoded: stats[i].keyFramesDecoded ?? null,
+        })),
+      };
     }
 
     async results() {
