@@ -70,6 +70,11 @@ final class Viewer implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(process);
+    }
+
+    /** SIGTERM, up to 10 s to exit, then SIGKILL (node viewers: the browser closes on SIGTERM). */
+    static void stop(Process process) {
         if (process.isAlive()) {
             process.destroy();
             try {
