@@ -42,6 +42,11 @@ class LiveControlIT {
     }
 
     Path config() throws Exception {
+        return config(false);
+    }
+
+    /** @param shader give the left eye a 1 px alignment offset so that, with GL, it gets the glshader */
+    Path config(boolean shader) throws Exception {
         Path file = dir.resolve("camera_profiles.yaml");
         Files.writeString(file, """
                 server:
@@ -56,8 +61,8 @@ class LiveControlIT {
                     bitrate_mbps: 4
                     gop_frames: 60
                     flip_vertical: false
-                  right: {source: test, bitrate_mbps: 4, gop_frames: 60}
-                """.formatted(dir.resolve("state"), TOKEN));
+                %s  right: {source: test, bitrate_mbps: 4, gop_frames: 60}
+                """.formatted(dir.resolve("state"), TOKEN, shader ? "    offset_x: 1\n" : ""));
         assertEquals("    flip_vertical: false", Files.readAllLines(file).get(FLIP_LINE - 1));
         return file;
     }
@@ -113,15 +118,25 @@ class LiveControlIT {
         }
     }
 
+    /**
+     * option3 on the CPU path (no GL here: videoflip's property), option3 on the GL path under
+     * Xvfb (new glshader uniforms; the left eye starts with a 1 px offset so it has the shader),
+     * option2 (the test source flips in Java).
+     */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"option3", "option2"})
-    void leftFlipEditedInTheYamlFlipsTheLeftPictureAndABrokenEditChangesNothing(String pipeline) throws Exception {
-        Path file = config();
+    @ValueSource(strings = {"option3", "option3-gl", "option2"})
+    void leftFlipEditedInTheYamlFlipsTheLeftPictureAndABrokenEditChangesNothing(String variant) throws Exception {
+        boolean gl = variant.endsWith("-gl");
+        String pipeline = gl ? "option3" : variant;
+        Path file = config(gl);
         String yaml = Files.readString(file);
-        try (Appliance a = Appliance.start(file, "--pipeline=" + pipeline);
+        try (Appliance a = Appliance.startWrapped(gl ? List.of("xvfb-run", "-a") : List.of(), file, "--pipeline=" + pipeline);
              LiveViewer v = LiveViewer.start(a.url(), "--token", TOKEN)) {
             v.awaitPlaying(40);
             awaitLog(a, "watching " + file, 10);
+            if (gl) {
+                awaitLog(a, "glshader name=shader_left", 1);
+            }
             Thread.sleep(1500);
             double[][] left = rows(v.samples(), 0, 1000);
             double[][] right = rows(v.samples(), 1, 1000);
@@ -130,12 +145,12 @@ class LiveControlIT {
 
             long edit = System.currentTimeMillis();
             Files.writeString(file, yaml.replace("flip_vertical: false", "flip_vertical: true"));
-            awaitLog(a, "left eye geometry applied live", 5);
+            awaitLog(a, "left eye geometry applied live" + (gl ? " (shader uniforms)" : ""), 5);
             JsonNode flipped = v.await(x -> x.path("t").asLong() > edit && grid(x, 0) != null
                     && dist(rowOf(grid(x, 0), 0), left[3]) < 35 && dist(rowOf(grid(x, 0), 3), left[0]) < 35, 5,
                     "the left picture upside down");
             System.out.printf(Locale.ROOT, "[live] %s: left flip visible in the browser %d ms after the YAML write%n",
-                    pipeline, flipped.path("t").asLong() - edit);
+                    variant, flipped.path("t").asLong() - edit);
             Thread.sleep(1500);
             double[][] leftAfter = rows(v.samples(), 0, 1000);
             double[][] rightAfter = rows(v.samples(), 1, 1000);
