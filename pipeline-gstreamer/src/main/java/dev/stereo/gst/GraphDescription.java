@@ -99,13 +99,15 @@ public record GraphDescription(StereoConfig config, EncoderChoice encoder, Map<E
                 ? "queue name=geo_" + eye.key() + " max-size-buffers=1 leaky=downstream ! " : "";
         Map<String, String> p = cpuGeometry(cam, test ? s.width() : cam.capture().width(),
                 test ? s.height() : cam.capture().height());
-        // Negative videobox margins add border: shifting right = border left, crop right.
+        // Negative videobox margins add border: shifting right = border left, crop right. A live
+        // change sets its margins one by one, and a frame between two of them has another size:
+        // the scaler after it (passthrough otherwise) absorbs that instead of failing negotiation.
         return head + "videocrop name=crop_" + eye.key() + " left=" + p.get("crop.left") + " top=" + p.get("crop.top")
                 + " right=" + p.get("crop.right") + " bottom=" + p.get("crop.bottom")
                 + " ! videoflip name=flip_" + eye.key() + " method=" + p.get("flip.method")
                 + " ! videoconvertscale ! " + toStream
                 + " ! videobox name=align_" + eye.key() + " left=" + p.get("align.left") + " right=" + p.get("align.right")
-                + " top=" + p.get("align.top") + " bottom=" + p.get("align.bottom") + " ! " + toStream;
+                + " top=" + p.get("align.top") + " bottom=" + p.get("align.bottom") + " ! videoconvertscale ! " + toStream;
     }
 
     /**

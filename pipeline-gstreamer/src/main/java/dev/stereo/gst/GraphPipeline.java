@@ -55,6 +55,8 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
     private final Map<String, GraphViewer> viewers = new ConcurrentHashMap<>();
     private final List<Object> keepAlive = new ArrayList<>(); // probes and callbacks: GC would kill them
     private final Map<Eye, Double> bitrates = new ConcurrentHashMap<>(); // live changes; else the YAML's
+    private volatile int fps;                // live changes (test source); else the YAML's
+    private final Map<Eye, AppSrc> testSources = new EnumMap<>(Eye.class);
     private volatile String state = "stopped";
     private volatile String error;
     private EncoderChoice encoder;
@@ -81,6 +83,7 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
     /** @param config with every camera source resolved (TEST, LIBCAMERA or V4L2, never AUTO) */
     public GraphPipeline(StereoConfig config) {
         this.config = config;
+        this.fps = config.stream().fps();
     }
 
     @Override
@@ -174,6 +177,7 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
                 appsrcs.put(eye, (AppSrc) pipeline.getElementByName("src_" + eye.key()));
             }
         }
+        testSources.putAll(appsrcs);
         pipeline.play();
         if (!appsrcs.isEmpty()) {
             testSource = new TestSourceDriver(pipeline, appsrcs, config.stream().width(), config.stream().height(),
@@ -271,6 +275,37 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
         bitrates.put(eye, mbps);
     }
 
+    /**
+     * Changes the frame rate live when both eyes are the test source: the driver ticks at the new
+     * rate and the appsrc caps say so (the encoders renegotiate and restart their GOP; viewers stay).
+     * A camera's capture caps are fixed when its graph starts, so then this refuses (restart).
+     */
+    @Override
+    public void setFrameRate(int newFps) throws StereoException {
+        Pipeline p = pipeline;
+        TestSourceDriver driver = testSource;
+        if (p == null || closed) {
+            throw new StereoException("option3 is not running");
+        }
+        for (Eye eye : Eye.values()) {
+            if (config.camera(eye).source() != SourceType.TEST) {
+                throw new StereoException("option3 cannot change the frame rate of the " + eye.key() + " eye's "
+                        + config.camera(eye).source().name().toLowerCase(java.util.Locale.ROOT)
+                        + " camera while running (its capture format is fixed at start): set stream.fps and restart");
+            }
+        }
+        if (newFps == fps) {
+            return;
+        }
+        var s = config.stream();
+        String caps = "video/x-raw,format=I420,width=" + s.width() + ",height=" + s.height() + ",framerate=" + newFps + "/1";
+        GstThread.run(() -> testSources.values().forEach(src -> src.setCaps(org.freedesktop.gstreamer.Caps.fromString(caps))),
+                5_000);
+        driver.setFps(newFps);
+        LOG.info("frame rate {} -> {} fps (live, test source)", fps, newFps);
+        fps = newFps;
+    }
+
     @Override
     public void requestKeyframe() {
         for (Track t : tracks.values()) {
@@ -324,7 +359,7 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
             var size = GraphDescription.outputSize(config, eye);
             eyes.put(eye.key(), new PipelineStatus.EyeStatus(source, encoder == null ? null : encoder.element(),
                     encoder == null ? null : encoder.reason(), size.width(), size.height(),
-                    config.stream().fps(), bitrates.getOrDefault(eye, cam.bitrateMbps()),
+                    fps, bitrates.getOrDefault(eye, cam.bitrateMbps()),
                     t == null ? 0 : t.framesEncoded.get()));
         }
         return new PipelineStatus(name(), state, config.stream().layout().key(), eyes, viewers.size(),

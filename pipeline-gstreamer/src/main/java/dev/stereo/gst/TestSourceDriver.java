@@ -34,7 +34,7 @@ final class TestSourceDriver implements AutoCloseable {
     private final Map<Eye, AppSrc> sources;
     private final int width;
     private final int height;
-    private final int fps;
+    private volatile int fps;
     private final Map<Eye, TestScene> scenes = new EnumMap<>(Eye.class);
     private volatile boolean running;
     private Thread thread;
@@ -44,6 +44,11 @@ final class TestSourceDriver implements AutoCloseable {
         this.sources = sources;
         this.width = width;
         this.height = height;
+        this.fps = fps;
+    }
+
+    /** Changes the tick rate from the next frame on (any thread); the caller changes the caps. */
+    void setFps(int fps) {
         this.fps = fps;
     }
 
@@ -59,11 +64,11 @@ final class TestSourceDriver implements AutoCloseable {
 
     private void loop() {
         int frameBytes = TestScene.frameBytes(width, height);
-        long periodNanos = 1_000_000_000L / fps;
         long next = System.nanoTime();
         long frame = 0;
         Clock clock = pipeline.getClock();
         while (running) {
+            long periodNanos = 1_000_000_000L / fps; // read per tick: setFps applies at once
             if (clock == null) {
                 clock = pipeline.getClock();
             }
