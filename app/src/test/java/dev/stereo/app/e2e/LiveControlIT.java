@@ -112,6 +112,26 @@ class LiveControlIT {
             assertNoReconnect(s);
             assertEquals(0.5, status(a).path("eyes").path("right").path("bitrate_mbps").asDouble());
             assertEquals(1, status(a).path("viewers").asInt());
+
+            // Frame rate: option3 re-times its test source live; option2 says it needs a restart.
+            long t1 = System.currentTimeMillis();
+            HttpResponse<String> fps = postStream(a, "{\"fps\": 15}", TOKEN);
+            if (pipeline.equals("option2")) {
+                assertEquals(409, fps.statusCode(), fps.body());
+                assertTrue(fps.body().contains("set stream.fps and restart"), fps.body());
+                assertEquals(30, status(a).path("eyes").path("left").path("fps").asInt());
+            } else {
+                assertEquals(200, fps.statusCode(), fps.body());
+                v.awaitTime(t1 + 5000);
+                s = v.samples();
+                double before = framesPerSecond(s, 0, t1 - 3000, t1);
+                double after = framesPerSecond(s, 0, t1 + 3000, t1 + 5000);
+                System.out.printf(Locale.ROOT, "[live] %s: %.1f fps before, %.1f fps 3-5 s after POST fps 15%n",
+                        pipeline, before, after);
+                assertTrue(before > 22 && after > 10 && after < 18, "30 -> 15 fps within 5 s: " + before + " -> " + after);
+                assertEquals(15, status(a).path("eyes").path("left").path("fps").asInt());
+                assertNoReconnect(s);
+            }
             JsonNode end = v.finish(30);
             assertTrue(end.path("ok").asBoolean(), end.toString());
             assertEquals(200, end.path("deleteStatus").asInt(), end.toString());
@@ -207,6 +227,16 @@ class LiveControlIT {
         long bytes = last.path("tracks").get(track).path("bytesReceived").asLong()
                 - first.path("tracks").get(track).path("bytesReceived").asLong();
         return bytes * 8.0 / (last.path("t").asLong() - first.path("t").asLong()) / 1000.0;
+    }
+
+    /** Frames per second the browser decoded on a track between two instants. */
+    static double framesPerSecond(List<JsonNode> samples, int track, long from, long to) {
+        List<JsonNode> in = samples.stream().filter(x -> x.path("t").asLong() >= from && x.path("t").asLong() <= to).toList();
+        assertTrue(in.size() >= 2, "samples between " + from + " and " + to);
+        JsonNode first = in.get(0);
+        JsonNode last = in.get(in.size() - 1);
+        return (last.path("tracks").get(track).path("frames").asLong() - first.path("tracks").get(track).path("frames").asLong())
+                * 1000.0 / (last.path("t").asLong() - first.path("t").asLong());
     }
 
     /**
