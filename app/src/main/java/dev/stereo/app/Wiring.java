@@ -66,9 +66,10 @@ final class Wiring {
     }
 
     /**
-     * What thermal protection and the button act through. Live bitrate/fps and keyframe requests
-     * need methods the StereoPipeline contract does not have yet; until it does, these two
-     * functions say so and /api/status shows "applied": false with this reason.
+     * What thermal protection, the button and POST /api/stream act through: bitrate per eye
+     * ({@link StereoPipeline#setBitrate}), frame rate when it differs from the running one
+     * ({@link StereoPipeline#setFrameRate}) and keyframes. What the pipeline refuses comes back as
+     * an UnsupportedOperationException naming every reason (thermal status "applied": false, 409).
      */
     static StreamControl streamControl(RestartablePipeline pipeline) {
         return new PipelineControl(pipeline,
