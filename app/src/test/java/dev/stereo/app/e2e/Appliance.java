@@ -111,13 +111,25 @@ final class Appliance implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Stops the whole process tree: with a wrapper ({@code xvfb-run}) the JVM and Xvfb are its
+     * children, and a SIGTERM to the wrapper alone left both running after the test (they kept
+     * streaming, loading the machine for every later test).
+     */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
             }
+        }
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
