@@ -105,7 +105,7 @@ class LiveControlIT {
                 double after = mbps(s, track, t0 + 3000, t0 + 5000); // the 2 s ending 5 s after the POST
                 System.out.printf(Locale.ROOT, "[live] %s track %d: %.2f Mbit/s before, %.2f Mbit/s 3-5 s after POST 0.5%n",
                         pipeline, track, before, after);
-                assertTrue(before > 1.5, "track " + track + " ran near 4 Mbit/s before: " + before);
+                assertTrue(before > 1.0, "track " + track + " ran well above 0.5 Mbit/s before (4 asked; less when the machine is loaded): " + before);
                 assertTrue(after < 0.8 && after < before / 3, "track " + track + " at 0.5 Mbit/s within 5 s: "
                         + before + " -> " + after);
             }
