@@ -11,7 +11,9 @@ import dev.stereo.core.ViewerSession;
 import dev.stereo.core.gst.ForceKeyUnit;
 import dev.stereo.core.gst.GstThread;
 import dev.stereo.core.sdp.SdpOffer;
+import dev.stereo.core.metrics.MediaObserver;
 import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Clock;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
@@ -54,6 +56,9 @@ public final class GraphPipeline implements StereoPipeline {
     private final Map<String, GraphViewer> viewers = new ConcurrentHashMap<>();
     private final List<Object> keepAlive = new ArrayList<>(); // probes and callbacks: GC would kill them
     private final Map<Eye, Double> bitrates = new ConcurrentHashMap<>(); // live changes; else the YAML's
+    private volatile MediaObserver observer = MediaObserver.NONE;
+    private volatile Clock clock; // the playing pipeline's, for capture-to-send (fixed once playing)
+    private volatile long baseTime;
     private volatile String state = "stopped";
     private volatile String error;
     private EncoderChoice encoder;
@@ -70,10 +75,22 @@ public final class GraphPipeline implements StereoPipeline {
         Element tee;
         final AtomicLong framesEncoded = new AtomicLong();
         KeyframeGate gate;
+        /** The track as metrics name it: "left", "right" or "side-by-side". */
+        final String metricKey;
+        /** Why the keyframe last sent to the encoder was asked for, until the encoder produces it. */
+        volatile String forcedReason;
+        /** Encoder input time by PTS, to time each frame through the encoder (a few frames at most). */
+        final Map<Long, Long> encodeStarts = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+                return size() > 16;
+            }
+        });
 
         Track(String name, int index) {
             this.name = name;
             this.index = index;
+            this.metricKey = name.equals("sbs") ? "side-by-side" : name;
         }
     }
 
@@ -150,11 +167,12 @@ public final class GraphPipeline implements StereoPipeline {
                 return PadProbeReturn.OK;
             };
             t.encoder.getStaticPad("src").addProbe(PadProbeType.BUFFER, countFrames);
+            keepAlive.addAll(TrackProbes.attach(pipeline, t, () -> observer));
             // PLI/FIR from browsers arrive as force-key-unit events through the tee; route them
             // through the rate limiter instead of letting each one reach the encoder.
             Pad.PROBE gateKeyframes = (pad, info) -> {
                 if (info.getEvent() != null && ForceKeyUnit.isForceKeyUnit(info.getEvent())) {
-                    requestKeyframe(t);
+                    requestKeyframe(t, MediaObserver.KEYFRAME_PLI);
                     return PadProbeReturn.DROP;
                 }
                 return PadProbeReturn.OK;
@@ -172,6 +190,9 @@ public final class GraphPipeline implements StereoPipeline {
             if (config.camera(eye).source() == SourceType.TEST) {
                 appsrcs.put(eye, (AppSrc) pipeline.getElementByName("src_" + eye.key()));
             }
+        }
+        for (Eye eye : Eye.values()) {
+            keepAlive.addAll(TrackProbes.attachCapture(pipeline, eye, () -> observer));
         }
         pipeline.play();
         if (!appsrcs.isEmpty()) {
@@ -201,17 +222,49 @@ public final class GraphPipeline implements StereoPipeline {
     }
 
     /** Asks the track's encoder for an IDR, rate-limited; safe from any thread. */
-    void requestKeyframe(Track t) {
+    void requestKeyframe(Track t, String reason) {
+        observer.keyframeRequested(t.metricKey, reason);
         long delay = t.gate.request();
         if (delay == 0) {
+            t.forcedReason = reason;
             ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
         } else if (delay > 0) {
             Gst.getExecutor().schedule(() -> {
                 if (t.gate.fireDeferred() && !closed) {
+                    t.forcedReason = reason;
                     ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
                 }
             }, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    @Override
+    public void observe(MediaObserver observer) {
+        this.observer = observer == null ? MediaObserver.NONE : observer;
+    }
+
+    /** The observer events go to (viewers report what they send through it). */
+    MediaObserver observer() {
+        return observer;
+    }
+
+    /**
+     * Nanoseconds since the buffer's frame was captured: its PTS is the capture instant in
+     * running time (the test source stamps it so; live camera sources timestamp on capture), so
+     * running time now minus PTS. -1 when the pipeline has no clock yet. Streaming threads.
+     */
+    long sinceCapture(long pts) {
+        Clock c = clock;
+        if (c == null) {
+            Pipeline p = pipeline;
+            c = p == null ? null : p.getClock();
+            if (c == null || p.getState(0) != State.PLAYING) {
+                return -1;
+            }
+            baseTime = p.getBaseTime();
+            clock = c;
+        }
+        return pts < 0 ? -1 : Math.max(0, c.getTime() - baseTime - pts);
     }
 
     @Override
@@ -229,7 +282,7 @@ public final class GraphPipeline implements StereoPipeline {
     @Override
     public void requestKeyframe() {
         for (Track t : tracks.values()) {
-            requestKeyframe(t);
+            requestKeyframe(t, MediaObserver.KEYFRAME_MANUAL);
         }
     }
 
@@ -250,7 +303,7 @@ public final class GraphPipeline implements StereoPipeline {
         viewers.put(viewer.id(), viewer);
         viewer.onClosed(v -> viewers.remove(v.id()));
         for (Track t : tracks.values()) {
-            requestKeyframe(t);
+            requestKeyframe(t, MediaObserver.KEYFRAME_JOIN);
         }
         return viewer;
     }

@@ -30,6 +30,7 @@ public final class RestartablePipeline implements StereoPipeline {
     private volatile StereoPipeline current;
     private boolean closed;          // guarded by lifecycle
     private volatile int restarts;
+    private volatile dev.stereo.core.metrics.MediaObserver observer = dev.stereo.core.metrics.MediaObserver.NONE;
 
     /**
      * Builds the first pipeline at once (not started), so a bad pipeline name or config fails here.
@@ -85,6 +86,7 @@ public final class RestartablePipeline implements StereoPipeline {
             StereoPipeline fresh = factory.apply(next);
             config = next;
             current = fresh;
+            fresh.observe(observer); // the meters follow the pipeline across restarts
             restarts++;
             fresh.start();
             LOG.info("pipeline {} restarted ({} layout)", fresh.name(), next.stream().layout().key());
@@ -109,6 +111,13 @@ public final class RestartablePipeline implements StereoPipeline {
     @Override
     public void requestKeyframe() throws StereoException {
         current.requestKeyframe();
+    }
+
+    /** Goes to the current pipeline and to every pipeline a restart makes. */
+    @Override
+    public void observe(dev.stereo.core.metrics.MediaObserver observer) {
+        this.observer = observer;
+        current.observe(observer);
     }
 
     @Override
