@@ -79,13 +79,15 @@ public final class GraphPipeline implements StereoPipeline {
         final String metricKey;
         /** Why the keyframe last sent to the encoder was asked for, until the encoder produces it. */
         volatile String forcedReason;
-        /** Encoder input time by PTS, to time each frame through the encoder (a few frames at most). */
-        final Map<Long, Long> encodeStarts = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                return size() > 16;
-            }
-        });
+        /** Per frame in the encoder, by input PTS: {nanoTime in, nanoTime captured}. */
+        final Map<Long, long[]> encodeStarts = TrackProbes.bounded(16);
+        /** Capture nanoTime of recent encoded frames, by output PTS (viewers' queues hold up to 30). */
+        final Map<Long, Long> captureByPts = TrackProbes.bounded(64);
+        /**
+         * Output PTS minus input PTS: x264enc asks the base encoder for a minimum PTS (1000 h, so
+         * that DTS never goes negative), which shifts every output timestamp by one constant.
+         */
+        volatile long ptsOffset = Long.MIN_VALUE;
 
         Track(String name, int index) {
             this.name = name;
@@ -167,7 +169,7 @@ public final class GraphPipeline implements StereoPipeline {
                 return PadProbeReturn.OK;
             };
             t.encoder.getStaticPad("src").addProbe(PadProbeType.BUFFER, countFrames);
-            keepAlive.addAll(TrackProbes.attach(pipeline, t, () -> observer));
+            keepAlive.addAll(TrackProbes.attach(this, pipeline, t));
             // PLI/FIR from browsers arrive as force-key-unit events through the tee; route them
             // through the rate limiter instead of letting each one reach the encoder.
             Pad.PROBE gateKeyframes = (pad, info) -> {

@@ -118,7 +118,8 @@ final class GraphViewer implements ViewerSession {
         String key = t.metricKey;
         Pad.PROBE sent = (pad, info) -> {
             if (negotiated) {
-                owner.observer().frameSent(key, owner.sinceCapture(info.getBuffer().getPresentationTimestamp()));
+                Long captured = t.captureByPts.get(info.getBuffer().getPresentationTimestamp());
+                owner.observer().frameSent(key, captured == null || captured < 0 ? -1 : System.nanoTime() - captured);
             }
             return PadProbeReturn.OK;
         };

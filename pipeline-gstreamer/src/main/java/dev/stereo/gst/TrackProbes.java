@@ -11,7 +11,10 @@ import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +48,8 @@ final class TrackProbes {
     }
 
     /** Encoder queue drops, encode time, encoded bytes and keyframes of one track. */
-    static List<Object> attach(Pipeline pipeline, GraphPipeline.Track t, Supplier<MediaObserver> observer) {
+    static List<Object> attach(GraphPipeline owner, Pipeline pipeline, GraphPipeline.Track t) {
+        Supplier<MediaObserver> observer = owner::observer;
         List<Object> keep = new ArrayList<>();
         String key = t.metricKey;
         Element queue = pipeline.getElementByName("encq_" + t.name);
@@ -54,15 +58,20 @@ final class TrackProbes {
                     () -> observer.get().framesDropped(key, MediaObserver.DROP_ENCODER_BUSY, 1)));
         }
         Pad.PROBE in = (pad, info) -> {
-            t.encodeStarts.put(info.getBuffer().getPresentationTimestamp(), System.nanoTime());
+            long pts = info.getBuffer().getPresentationTimestamp();
+            long now = System.nanoTime();
+            long since = owner.sinceCapture(pts);
+            t.encodeStarts.put(pts, new long[] {now, since < 0 ? -1 : now - since});
             return PadProbeReturn.OK;
         };
         Pad.PROBE out = (pad, info) -> {
             MediaObserver o = observer.get();
             Buffer b = info.getBuffer();
-            Long start = t.encodeStarts.remove(b.getPresentationTimestamp());
+            long pts = b.getPresentationTimestamp();
+            long[] start = matchInput(t, pts);
             if (start != null) {
-                o.encodeDuration(key, System.nanoTime() - start);
+                o.encodeDuration(key, System.nanoTime() - start[0]);
+                t.captureByPts.put(pts, start[1]);
             }
             o.frameEncoded(key, size(b));
             if (!b.getFlags().contains(BufferFlags.DELTA_UNIT)) {
@@ -77,6 +86,34 @@ final class TrackProbes {
         keep.add(in);
         keep.add(out);
         return keep;
+    }
+
+    /**
+     * The input frame an output access unit came from. The first output fixes the encoder's
+     * constant PTS shift (it is the oldest frame in: no B-frames, so output order is input order);
+     * later ones are matched by PTS, so a frame the encoder skipped cannot misalign the rest.
+     */
+    private static long[] matchInput(GraphPipeline.Track t, long outPts) {
+        if (t.ptsOffset == Long.MIN_VALUE) {
+            synchronized (t.encodeStarts) {
+                var it = t.encodeStarts.keySet().iterator();
+                if (!it.hasNext()) {
+                    return null;
+                }
+                t.ptsOffset = outPts - it.next();
+            }
+        }
+        return t.encodeStarts.remove(outPts - t.ptsOffset);
+    }
+
+    /** A small thread-safe map that forgets its oldest entry beyond {@code capacity}. */
+    static <K, V> Map<K, V> bounded(int capacity) {
+        return Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
     /** The buffer's size in bytes (gst1-java-core has no getter; mapping for read does not copy). */
