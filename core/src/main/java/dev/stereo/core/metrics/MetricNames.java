@@ -6,8 +6,10 @@ package dev.stereo.core.metrics;
  * units in the name, {@code _total} on counters. Each constant is the exposed name and also the
  * name the meter is registered under (Micrometer's Prometheus naming keeps it as is).
  *
- * <p>Only names live here: core does not depend on Micrometer, and pipelines report through
- * {@link dev.stereo.core.PipelineStatus}, which the metrics layer reads.
+ * <p>Only names live here: core does not depend on Micrometer. Pipelines report through
+ * {@link dev.stereo.core.PipelineStatus} (read on each scrape), {@link MediaObserver} (events as
+ * they happen) and {@link dev.stereo.core.ViewerSession#senderStats()} (per-viewer RTP figures);
+ * the web layer turns them into meters.
  */
 public final class MetricNames {
 
