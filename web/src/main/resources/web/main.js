@@ -25,6 +25,7 @@ const renderer = new SideBySideRenderer(ui.canvas);
 renderer.start();
 
 const telemetry = new Telemetry({ overlay: ui.telemetry, token: () => tokenFromFragment() });
+telemetry.latency = () => renderer.probeAges();
 ui.stats.addEventListener('click', () => telemetry.toggle());
 window.addEventListener('keydown', (e) => { if ((e.key === 't' || e.key === 'T') && !e.ctrlKey && !e.metaKey && !e.altKey) telemetry.toggle(); });
 

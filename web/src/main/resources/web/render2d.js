@@ -82,6 +82,30 @@ export function createFrameSource(track, { parent = document.body, prefer = 'aut
  * size into `canvas` (CSS scales the canvas to the window). A single side-by-side source is
  * drawn as is.
  */
+/** Date.now() minus the probe stamp drawn at canvas x0 for a frame w pixels wide; null if none decodes. */
+function decodeProbeAge(ctx, x0, w) {
+  const c = w >= 1024 ? 16 : Math.floor(w / 64);
+  if (c < 4 || !ctx.canvas.height) return null;
+  let px;
+  try { px = ctx.getImageData(x0, 0, 64 * c, c).data; } catch { return null; }
+  let bits = 0n;
+  const half = Math.floor(c / 2);
+  for (let i = 0; i < 64; i++) {
+    let sum = 0;
+    for (let y = half - 2; y < half + 2; y++) {
+      for (let x = c * i + half - 2; x < c * i + half + 2; x++) {
+        const k = (y * 64 * c + x) * 4;
+        sum += 0.299 * px[k] + 0.587 * px[k + 1] + 0.114 * px[k + 2];
+      }
+    }
+    bits = (bits << 1n) | (sum / 16 >= 128 ? 1n : 0n);
+  }
+  const ts = Number(bits >> 16n), eyeId = Number((bits >> 8n) & 0xffn), chk = Number(bits & 0xffn);
+  let x = eyeId;
+  for (let i = 0; i < 6; i++) x ^= Math.floor(ts / 2 ** (8 * i)) & 0xff;
+  return x === chk && ts > 0 ? Date.now() - ts : null;
+}
+
 export class SideBySideRenderer {
   constructor(canvas) {
     this.canvas = canvas;
@@ -141,6 +165,21 @@ export class SideBySideRenderer {
       if (img && s.width) this.ctx.drawImage(img, x, 0, s.width, s.height);
       x += s.width;
     }
+  }
+
+  /**
+   * Per track, how old the frame on screen is by its latency-probe stamp (PROBE.md): Date.now()
+   * minus the capture time read from the drawn pixels, in ms (an overestimate by at most the time
+   * the frame has been on screen); null when no stamp decodes. A side-by-side track (one source
+   * holding both eyes) is read from its left half.
+   */
+  probeAges() {
+    let x0 = 0;
+    return this.sources.map((s) => {
+      const x = x0;
+      x0 += s.width;
+      return decodeProbeAge(this.ctx, x, this.sources.length === 1 ? Math.floor(s.width / 2) : s.width);
+    });
   }
 
   /** Per-eye {width, height, fps, frames} for the status line. */

@@ -12,6 +12,7 @@ export class Telemetry {
     this.prev = new Map();
     this.eyes = [];
     this.extra = () => ({});
+    this.latency = () => []; // per track index: probe age of the frame on screen (ms) or null
     this.postEnabled = true;
     this.lastPost = 0;
     this.postStatus = null;
@@ -28,6 +29,7 @@ export class Telemetry {
     const report = await pc.getStats();
     const mids = pc.getTransceivers().map((t) => t.mid);
     const eyes = [];
+    const ages = this.latency() || [];
     report.forEach((s) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
       const idx = Math.max(0, mids.indexOf(s.mid));
@@ -42,6 +44,7 @@ export class Telemetry {
         packetsLost: s.packetsLost ?? 0,
         framesDropped: s.framesDropped ?? 0,
         framesDecoded: s.framesDecoded ?? 0,
+        latencyMs: ages[idx] ?? null,
         width: s.frameWidth ?? null,
         height: s.frameHeight ?? null,
       };
@@ -73,7 +76,7 @@ export class Telemetry {
   render() {
     if (this.overlay.hidden) return;
     const f = (v, unit = '') => (v == null ? '–' : v + unit);
-    const lines = this.eyes.map((e) => `${e.eye.padEnd(12)} ${f(e.fps, ' fps').padStart(9)}  ${f(e.bitrateKbps, ' kbit/s').padStart(12)}  jb ${f(e.jitterBufferMs, ' ms')}  dec ${f(e.decodeMs, ' ms')}  lost ${e.packetsLost}  dropped ${e.framesDropped}`);
+    const lines = this.eyes.map((e) => `${e.eye.padEnd(12)} ${f(e.fps, ' fps').padStart(9)}  ${f(e.bitrateKbps, ' kbit/s').padStart(12)}  latency ${f(e.latencyMs, ' ms')}  jb ${f(e.jitterBufferMs, ' ms')}  dec ${f(e.decodeMs, ' ms')}  lost ${e.packetsLost}  dropped ${e.framesDropped}`);
     const x = this.extra();
     if (x.xr) lines.push(`XR: ${x.xr.state}, ${x.xr.frames} frames`);
     lines.push(`report → /api/client-stats: ${this.postEnabled ? f(this.postStatus) : 'not collected by this server'}`);

@@ -60,6 +60,15 @@ public interface StereoPipeline extends AutoCloseable {
         throw new StereoException(name() + " cannot be asked for a keyframe");
     }
 
+    /**
+     * Where to report frames, drops, encode times and keyframes from now on (the web layer's
+     * meters). Called once by the wiring, before or after {@link #start()}, from any thread; the
+     * observer is called on media threads (see {@link dev.stereo.core.metrics.MediaObserver}).
+     * A pipeline that reports nothing may ignore it.
+     */
+    default void observe(dev.stereo.core.metrics.MediaObserver observer) {
+    }
+
     /** A snapshot for {@code /api/status}; cheap, never blocks on the media threads. */
     PipelineStatus status();
 

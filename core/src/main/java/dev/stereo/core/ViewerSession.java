@@ -25,6 +25,15 @@ public interface ViewerSession extends AutoCloseable {
     /** Called once, on an arbitrary thread, when the session ends for any reason (ICE failure, close). */
     void onClosed(Consumer<ViewerSession> listener);
 
+    /**
+     * This viewer's RTP/RTCP figures per sent track ("left", "right", or "side-by-side"), from its
+     * WebRTC stats. May block briefly while the peer answers, so call it from a request thread
+     * (a metrics scrape), never from a media thread; empty when closed or not known.
+     */
+    default java.util.Map<String, dev.stereo.core.metrics.RtpSenderStats> senderStats() {
+        return java.util.Map.of();
+    }
+
     boolean isClosed();
 
     @Override

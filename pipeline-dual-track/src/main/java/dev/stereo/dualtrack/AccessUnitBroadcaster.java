@@ -1,5 +1,6 @@
 package dev.stereo.dualtrack;
 
+import dev.stereo.core.metrics.MediaObserver;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
 public final class AccessUnitBroadcaster {
 
     private final String name;
-    private final Runnable keyframeRequest;
+    private final Consumer<String> keyframeRequest;
+    private volatile Runnable slowViewerDrop = () -> { };
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Consumer<AccessUnit>> taps = new CopyOnWriteArrayList<>();
     private final AtomicLong published = new AtomicLong();
@@ -43,8 +45,25 @@ public final class AccessUnitBroadcaster {
      * @param keyframeRequest asks the encoder for an IDR; called on subscribe and on recovery
      */
     public AccessUnitBroadcaster(String name, Runnable keyframeRequest) {
+        this(name, reason -> keyframeRequest.run());
+    }
+
+    /**
+     * @param keyframeRequest asks the encoder for an IDR, with the reason: "join" on subscribe,
+     *     "recovery" after an overflow or a gap (MediaObserver KEYFRAME_ constants)
+     */
+    public AccessUnitBroadcaster(String name, Consumer<String> keyframeRequest) {
         this.name = name;
         this.keyframeRequest = keyframeRequest;
+    }
+
+    /**
+     * Called (on the producer thread, must not block) for every unit a subscriber that had
+     * already started misses because it fell behind: its queue was full, or it is waiting for
+     * the IDR that resumes it. The units a new subscriber skips before its first IDR are not drops.
+     */
+    public void onSlowViewerDrop(Runnable listener) {
+        slowViewerDrop = listener;
     }
 
     public String name() {
@@ -58,7 +77,7 @@ public final class AccessUnitBroadcaster {
     public Subscription subscribe(int capacity) {
         Subscription s = new Subscription(capacity);
         subscriptions.add(s);
-        keyframeRequest.run();
+        keyframeRequest.accept(MediaObserver.KEYFRAME_JOIN);
         return s;
     }
 
@@ -86,7 +105,7 @@ public final class AccessUnitBroadcaster {
                 any |= sub.restartAtIdr();
             }
             if (any) {
-                keyframeRequest.run();
+                keyframeRequest.accept(MediaObserver.KEYFRAME_RECOVERY);
             }
         }
         AccessUnit start = null; // the IDR with parameter sets, made once for all who need it
@@ -150,6 +169,7 @@ public final class AccessUnitBroadcaster {
         private volatile boolean waiting = true;
         private volatile boolean askedSinceWaiting = true; // subscribe() already asked
         private volatile boolean closed;
+        private boolean started; // producer thread only: a first IDR was queued
         private final AtomicLong delivered = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
         private final AtomicLong overflows = new AtomicLong();
@@ -170,9 +190,13 @@ public final class AccessUnitBroadcaster {
                 AccessUnit first = au.isSelfContainedStart() ? au : au.isIdr() ? start : null;
                 if (first != null && queue.offer(first)) {
                     waiting = false;
+                    started = true;
                     delivered.incrementAndGet();
                 } else {
                     dropped.incrementAndGet();
+                    if (started) {
+                        slowViewerDrop.run();
+                    }
                 }
                 return;
             }
@@ -181,6 +205,7 @@ public final class AccessUnitBroadcaster {
             } else {
                 // Units already queued still decode; what follows cannot until the next IDR.
                 dropped.incrementAndGet();
+                slowViewerDrop.run();
                 overflows.incrementAndGet();
                 waiting = true;
                 askedSinceWaiting = false;
@@ -193,6 +218,7 @@ public final class AccessUnitBroadcaster {
                 return false;
             }
             waiting = true;
+            started = false; // what it misses until the next IDR is lost upstream, not its own lag
             askedSinceWaiting = true; // publish() asks once for everyone
             return true;
         }
@@ -222,7 +248,7 @@ public final class AccessUnitBroadcaster {
         private void askIfRecovering() {
             if (waiting && !askedSinceWaiting && queue.isEmpty()) {
                 askedSinceWaiting = true;
-                keyframeRequest.run();
+                keyframeRequest.accept(MediaObserver.KEYFRAME_RECOVERY);
             }
         }
 

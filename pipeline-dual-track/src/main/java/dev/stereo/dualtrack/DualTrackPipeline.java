@@ -10,6 +10,7 @@ import dev.stereo.core.StereoException;
 import dev.stereo.core.StereoPipeline;
 import dev.stereo.core.ViewerSession;
 import dev.stereo.core.gst.GstThread;
+import dev.stereo.core.metrics.MediaObserver;
 import dev.stereo.core.sdp.SdpOffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Option 2, dual-track passthrough: Java owns capture and H.264 encoding per eye (JavaCPP
@@ -61,6 +63,7 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
     private final Map<Eye, LibcameraFrameSource> cameras = new EnumMap<>(Eye.class);
     private TestFrameSource testSource;
     private volatile java.util.function.Consumer<DualTrackViewer> viewerBuilt = v -> { };
+    private volatile MediaObserver observer = MediaObserver.NONE;
     private volatile String state = "stopped";
     private volatile String error;
     private boolean started;
@@ -77,11 +80,30 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
         EyeEncoder encoder;
         ExternalEncoderSource external;
 
-        Track(Eye eye, EncoderSettings settings, long keyframeMinIntervalMs) {
+        final Supplier<MediaObserver> observer;
+
+        Track(Eye eye, EncoderSettings settings, long keyframeMinIntervalMs, Supplier<MediaObserver> observer) {
             this.eye = eye;
             this.settings = settings;
+            this.observer = observer;
             this.keyframes = new KeyframeRequests(TimeUnit.MILLISECONDS.toNanos(keyframeMinIntervalMs), System::nanoTime);
-            this.broadcaster = new AccessUnitBroadcaster(eye.key(), keyframes::request);
+            this.broadcaster = new AccessUnitBroadcaster(eye.key(), this::requestKeyframe);
+            String key = eye.key();
+            broadcaster.onSlowViewerDrop(() -> observer.get().framesDropped(key, MediaObserver.DROP_SLOW_VIEWER, 1));
+            // Every unit published, whoever encoded it (FFmpeg or an external process).
+            broadcaster.tap(au -> {
+                MediaObserver o = observer.get();
+                o.frameEncoded(key, au.size());
+                if (external != null && au.isIdr()) {
+                    o.keyframeProduced(key, MediaObserver.KEYFRAME_INTERVAL); // nobody can ask the process
+                }
+            });
+        }
+
+        /** Counts the request, then asks the encoder (rate-limited there). Any thread. */
+        void requestKeyframe(String reason) {
+            observer.get().keyframeRequested(eye.key(), reason);
+            keyframes.requestFor(reason);
         }
 
         CodecChoice choice() {
@@ -165,7 +187,8 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
                     + config.stream().layout().key() + "\" needs --pipeline=option3");
         }
         for (Eye eye : Eye.values()) {
-            tracks.put(eye, new Track(eye, EncoderSettings.of(config, eye), options.keyframeMinIntervalMs()));
+            tracks.put(eye, new Track(eye, EncoderSettings.of(config, eye), options.keyframeMinIntervalMs(),
+                    () -> observer));
         }
         Map<Eye, FrameMailbox> testEyes = new EnumMap<>(Eye.class);
         Map<Eye, TestFrameSource.Size> testSizes = new EnumMap<>(Eye.class);
@@ -185,7 +208,8 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
             FfmpegEncoder enc = FfmpegEncoder.open(t.settings, options.codecs());
             LOG.info("{} eye encoder: {} ({})", t.eye.key(), enc.choice().codec(), enc.choice().reason());
             t.mailbox = new FrameMailbox(t.settings.width() * t.settings.height() * 3 / 2, 3);
-            t.encoder = new EyeEncoder(t.eye, enc, t.mailbox, t.keyframes, t.broadcaster, this::encoderFailed);
+            t.encoder = new EyeEncoder(t.eye, enc, t.mailbox, t.keyframes, t.broadcaster, this::encoderFailed,
+                    () -> observer);
             t.source = cam.source().name().toLowerCase(Locale.ROOT) + (cam.device() == null ? "" : ":" + cam.device());
             switch (cam.source()) {
                 case TEST -> {
@@ -359,7 +383,7 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
             if (t.external != null) {
                 cannot.add(t.eye.key());
             } else {
-                t.keyframes.request();
+                t.requestKeyframe(MediaObserver.KEYFRAME_MANUAL);
             }
         }
         if (!cannot.isEmpty()) {
@@ -370,12 +394,22 @@ public final class DualTrackPipeline implements StereoPipeline, LiveGeometry {
         }
     }
 
-    /** Asks the eye's encoder for an IDR (rate-limited there). Any thread. */
+    /** A viewer's PLI/FIR: asks the eye's encoder for an IDR (rate-limited there). Any thread. */
     void requestKeyframe(Eye eye) {
         Track t = tracks.get(eye);
         if (t != null) {
-            t.keyframes.request();
+            t.requestKeyframe(MediaObserver.KEYFRAME_PLI);
         }
+    }
+
+    @Override
+    public void observe(MediaObserver observer) {
+        this.observer = observer == null ? MediaObserver.NONE : observer;
+    }
+
+    /** Where viewers report what they send. */
+    MediaObserver observer() {
+        return observer;
     }
 
     int viewerQueueUnits() {

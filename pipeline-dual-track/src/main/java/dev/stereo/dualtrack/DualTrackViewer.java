@@ -111,6 +111,8 @@ final class DualTrackViewer implements ViewerSession {
                     FlowReturn ret = appsrc.pushBuffer(toBuffer(au));
                     if (ret == FlowReturn.OK) {
                         pushed.incrementAndGet();
+                        // The appsrc hands the unit straight to the payloader (same thread).
+                        owner.observer().frameSent(track.eye.key(), System.nanoTime() - au.captureNanos());
                     } else if (ret == FlowReturn.FLUSHING || ret == FlowReturn.EOS) {
                         return; // shutting down
                     } else {
@@ -200,7 +202,7 @@ final class DualTrackViewer implements ViewerSession {
             // SSRC before the answer is made: nothing flows here until ICE is up, so webrtcbin
             // would otherwise answer from a caps query (the offer's first H.264 payload type, no
             // a=ssrc) and a browser would drop every packet.
-            Pad sink = peer.requestTrackPad(pt, ssrc);
+            Pad sink = peer.requestTrackPad(pt, ssrc, t.eye.key());
             pay.getStaticPad("src").link(sink);
             // PLI/FIR: webrtcbin sends force-key-unit upstream; it ends at the appsrc, where the
             // Java encoder of this eye is asked for an IDR instead.
@@ -288,6 +290,12 @@ final class DualTrackViewer implements ViewerSession {
             }
         }
         return 0;
+    }
+
+    /** This viewer's RTP/RTCP figures per eye, from its webrtcbin (cached for a second). */
+    @Override
+    public java.util.Map<String, dev.stereo.core.metrics.RtpSenderStats> senderStats() {
+        return closed || webrtc == null ? java.util.Map.of() : peer.senderStatsByTrack(1000);
     }
 
     @Override

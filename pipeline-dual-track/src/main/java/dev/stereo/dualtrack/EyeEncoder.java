@@ -1,11 +1,13 @@
 package dev.stereo.dualtrack;
 
 import dev.stereo.core.Eye;
+import dev.stereo.core.metrics.MediaObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One eye's encoder thread: takes the newest raw frame from the eye's {@link FrameMailbox},
@@ -28,6 +30,9 @@ final class EyeEncoder implements AutoCloseable {
     private final KeyframeRequests keyframes;
     private final AccessUnitBroadcaster out;
     private final Consumer<EncoderException> onError;
+    private final Supplier<MediaObserver> observer;
+    private long reportedDelivered; // encoder thread: mailbox counts already reported
+    private long reportedDropped;
     private final AtomicLong framesEncoded = new AtomicLong();
     private volatile boolean running;
     private volatile boolean alive;
@@ -37,6 +42,16 @@ final class EyeEncoder implements AutoCloseable {
 
     EyeEncoder(Eye eye, FfmpegEncoder encoder, FrameMailbox mailbox, KeyframeRequests keyframes,
                AccessUnitBroadcaster out, Consumer<EncoderException> onError) {
+        this(eye, encoder, mailbox, keyframes, out, onError, () -> MediaObserver.NONE);
+    }
+
+    /**
+     * @param observer where frames captured (taken or dropped by the mailbox), frames the mailbox
+     *     dropped because the encoder was busy, encode times and keyframes go; asked on each frame
+     */
+    EyeEncoder(Eye eye, FfmpegEncoder encoder, FrameMailbox mailbox, KeyframeRequests keyframes,
+               AccessUnitBroadcaster out, Consumer<EncoderException> onError, Supplier<MediaObserver> observer) {
+        this.observer = observer;
         this.eye = eye;
         this.encoder = encoder;
         this.mailbox = mailbox;
@@ -74,7 +89,7 @@ final class EyeEncoder implements AutoCloseable {
     private void loop() {
         Consumer<AccessUnit> publish = au -> {
             if (au.isIdr()) {
-                keyframes.keyframeProduced();
+                observer.get().keyframeProduced(eye.key(), keyframes.keyframeProduced());
             }
             framesEncoded.incrementAndGet();
             out.publish(au);
@@ -82,12 +97,15 @@ final class EyeEncoder implements AutoCloseable {
         try {
             while (running) {
                 FrameMailbox.RawFrame f = mailbox.take(100);
+                reportMailbox();
                 if (f == null) {
                     continue;
                 }
                 try {
+                    long start = System.nanoTime();
                     encoder.encode(f.i420, pts(f.captureNanos), f.captureNanos, f.captureEpochMs,
                             keyframes.takeForce(), publish);
+                    observer.get().encodeDuration(eye.key(), System.nanoTime() - start);
                 } finally {
                     mailbox.release(f);
                 }
@@ -103,6 +121,22 @@ final class EyeEncoder implements AutoCloseable {
             LOG.error("{} eye encoder thread failed", eye.key(), e);
             onError.accept(new EncoderException(encoder.choice().codec() + " (" + eye.key() + " eye) failed: " + e));
         }
+    }
+
+    /**
+     * Reports what the mailbox saw since the last call: every frame the source posted was
+     * captured; those replaced before the encoder took them were dropped because it was busy.
+     */
+    private void reportMailbox() {
+        long delivered = mailbox.delivered();
+        long dropped = mailbox.dropped();
+        MediaObserver o = observer.get();
+        for (long i = reportedDelivered + reportedDropped; i < delivered + dropped; i++) {
+            o.frameCaptured(eye.key());
+        }
+        o.framesDropped(eye.key(), MediaObserver.DROP_ENCODER_BUSY, dropped - reportedDropped);
+        reportedDelivered = delivered;
+        reportedDropped = dropped;
     }
 
     /**

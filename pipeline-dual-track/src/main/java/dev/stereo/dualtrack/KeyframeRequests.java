@@ -1,5 +1,6 @@
 package dev.stereo.dualtrack;
 
+import dev.stereo.core.metrics.MediaObserver;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +24,8 @@ public final class KeyframeRequests {
     private boolean anyIdr;
     private long requests;
     private long forced;
+    private String pendingReason; // why the pending request was made (the first reason wins)
+    private String forcedReason;  // the reason of the IDR being forced now, until it is produced
 
     /**
      * @param minIntervalNanos least time between two forced IDRs
@@ -33,8 +36,19 @@ public final class KeyframeRequests {
         this.nanoClock = nanoClock;
     }
 
-    /** Asks for an IDR as soon as the rate limit allows. Never blocks; any thread. */
-    public synchronized void request() {
+    /** Asks for an IDR as soon as the rate limit allows, for the operator ("manual"). Never blocks; any thread. */
+    public void request() {
+        requestFor(MediaObserver.KEYFRAME_MANUAL);
+    }
+
+    /**
+     * Asks for an IDR as soon as the rate limit allows; {@code reason} (a MediaObserver KEYFRAME_
+     * constant) is what {@link #keyframeProduced()} reports for the IDR that serves it. Any thread.
+     */
+    public synchronized void requestFor(String reason) {
+        if (!pending) {
+            pendingReason = reason;
+        }
         pending = true;
         requests++;
     }
@@ -55,6 +69,8 @@ public final class KeyframeRequests {
         anyIdr = true;
         lastIdr = now;
         forced++;
+        forcedReason = pendingReason;
+        pendingReason = null;
         return true;
     }
 
@@ -62,11 +78,18 @@ public final class KeyframeRequests {
      * Encoder thread, before publishing an IDR (forced or by its GOP): it serves every request
      * made so far (a requester subscribed before asking, so it gets this IDR), and it starts the
      * rate-limit window.
+     *
+     * @return why this IDR was made: the reason of the request that forced it, or "interval"
+     *     when the encoder made it on its own (GOP, first frame)
      */
-    public synchronized void keyframeProduced() {
+    public synchronized String keyframeProduced() {
+        String reason = forcedReason != null ? forcedReason : MediaObserver.KEYFRAME_INTERVAL;
+        forcedReason = null;
+        pendingReason = null;
         pending = false;
         anyIdr = true;
         lastIdr = nanoClock.getAsLong();
+        return reason;
     }
 
     public synchronized boolean isPending() {

@@ -12,7 +12,9 @@ import dev.stereo.core.ViewerSession;
 import dev.stereo.core.gst.ForceKeyUnit;
 import dev.stereo.core.gst.GstThread;
 import dev.stereo.core.sdp.SdpOffer;
+import dev.stereo.core.metrics.MediaObserver;
 import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Clock;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
@@ -57,6 +59,9 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
     private final Map<Eye, Double> bitrates = new ConcurrentHashMap<>(); // live changes; else the YAML's
     private volatile int fps;                // live changes (test source); else the YAML's
     private final Map<Eye, AppSrc> testSources = new EnumMap<>(Eye.class);
+    private volatile MediaObserver observer = MediaObserver.NONE;
+    private volatile Clock clock; // the playing pipeline's, for capture-to-send (fixed once playing)
+    private volatile long baseTime;
     private volatile String state = "stopped";
     private volatile String error;
     private EncoderChoice encoder;
@@ -73,10 +78,24 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
         Element tee;
         final AtomicLong framesEncoded = new AtomicLong();
         KeyframeGate gate;
+        /** The track as metrics name it: "left", "right" or "side-by-side". */
+        final String metricKey;
+        /** Why the keyframe last sent to the encoder was asked for, until the encoder produces it. */
+        volatile String forcedReason;
+        /** Per frame in the encoder, by input PTS: {nanoTime in, nanoTime captured}. */
+        final Map<Long, long[]> encodeStarts = TrackProbes.bounded(16);
+        /** Capture nanoTime of recent encoded frames, by output PTS (viewers' queues hold up to 30). */
+        final Map<Long, Long> captureByPts = TrackProbes.bounded(64);
+        /**
+         * Output PTS minus input PTS: x264enc asks the base encoder for a minimum PTS (1000 h, so
+         * that DTS never goes negative), which shifts every output timestamp by one constant.
+         */
+        volatile long ptsOffset = Long.MIN_VALUE;
 
         Track(String name, int index) {
             this.name = name;
             this.index = index;
+            this.metricKey = name.equals("sbs") ? "side-by-side" : name;
         }
     }
 
@@ -154,11 +173,12 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
                 return PadProbeReturn.OK;
             };
             t.encoder.getStaticPad("src").addProbe(PadProbeType.BUFFER, countFrames);
+            keepAlive.addAll(TrackProbes.attach(this, pipeline, t));
             // PLI/FIR from browsers arrive as force-key-unit events through the tee; route them
             // through the rate limiter instead of letting each one reach the encoder.
             Pad.PROBE gateKeyframes = (pad, info) -> {
                 if (info.getEvent() != null && ForceKeyUnit.isForceKeyUnit(info.getEvent())) {
-                    requestKeyframe(t);
+                    requestKeyframe(t, MediaObserver.KEYFRAME_PLI);
                     return PadProbeReturn.DROP;
                 }
                 return PadProbeReturn.OK;
@@ -178,6 +198,9 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
             }
         }
         testSources.putAll(appsrcs);
+        for (Eye eye : Eye.values()) {
+            keepAlive.addAll(TrackProbes.attachCapture(pipeline, eye, () -> observer));
+        }
         pipeline.play();
         if (!appsrcs.isEmpty()) {
             testSource = new TestSourceDriver(pipeline, appsrcs, config.stream().width(), config.stream().height(),
@@ -250,17 +273,49 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
     }
 
     /** Asks the track's encoder for an IDR, rate-limited; safe from any thread. */
-    void requestKeyframe(Track t) {
+    void requestKeyframe(Track t, String reason) {
+        observer.keyframeRequested(t.metricKey, reason);
         long delay = t.gate.request();
         if (delay == 0) {
+            t.forcedReason = reason;
             ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
         } else if (delay > 0) {
             Gst.getExecutor().schedule(() -> {
                 if (t.gate.fireDeferred() && !closed) {
+                    t.forcedReason = reason;
                     ForceKeyUnit.requestUpstream(t.encoder.getStaticPad("src"));
                 }
             }, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    @Override
+    public void observe(MediaObserver observer) {
+        this.observer = observer == null ? MediaObserver.NONE : observer;
+    }
+
+    /** The observer events go to (viewers report what they send through it). */
+    MediaObserver observer() {
+        return observer;
+    }
+
+    /**
+     * Nanoseconds since the buffer's frame was captured: its PTS is the capture instant in
+     * running time (the test source stamps it so; live camera sources timestamp on capture), so
+     * running time now minus PTS. -1 when the pipeline has no clock yet. Streaming threads.
+     */
+    long sinceCapture(long pts) {
+        Clock c = clock;
+        if (c == null) {
+            Pipeline p = pipeline;
+            c = p == null ? null : p.getClock();
+            if (c == null || p.getState(0) != State.PLAYING) {
+                return -1;
+            }
+            baseTime = p.getBaseTime();
+            clock = c;
+        }
+        return pts < 0 ? -1 : Math.max(0, c.getTime() - baseTime - pts);
     }
 
     @Override
@@ -309,7 +364,7 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
     @Override
     public void requestKeyframe() {
         for (Track t : tracks.values()) {
-            requestKeyframe(t);
+            requestKeyframe(t, MediaObserver.KEYFRAME_MANUAL);
         }
     }
 
@@ -330,7 +385,7 @@ public final class GraphPipeline implements StereoPipeline, LiveGeometry {
         viewers.put(viewer.id(), viewer);
         viewer.onClosed(v -> viewers.remove(v.id()));
         for (Track t : tracks.values()) {
-            requestKeyframe(t);
+            requestKeyframe(t, MediaObserver.KEYFRAME_JOIN);
         }
         return viewer;
     }

@@ -43,6 +43,7 @@ final class GraphViewer implements ViewerSession {
     private final WebRtcPeer peer;
     private final List<Consumer<ViewerSession>> closeListeners = new CopyOnWriteArrayList<>();
     private final List<Branch> branches = new ArrayList<>();
+    private final List<Object> keepAlive = new ArrayList<>(); // probes and signal callbacks of the branches
     private WebRTCBin webrtc;
     private String answer;
     private volatile boolean closed;
@@ -92,7 +93,8 @@ final class GraphViewer implements ViewerSession {
             queue.link(pay);
             long ssrc = RANDOM.nextInt() & 0xffffffffL;
             pay.set("ssrc", (int) ssrc);
-            Pad sink = peer.requestTrackPad(offer.video().get(t.index).h264PayloadType(), ssrc);
+            measure(t, queue);
+            Pad sink = peer.requestTrackPad(offer.video().get(t.index).h264PayloadType(), ssrc, t.metricKey);
             pay.getStaticPad("src").link(sink);
             // Until the answer is applied webrtcbin has not linked its sink pads inside; a buffer
             // reaching them would return NOT_LINKED and stop the queue's thread for good. Caps
@@ -105,6 +107,32 @@ final class GraphViewer implements ViewerSession {
             b.teePad.link(queue.getStaticPad("sink"));
             branches.add(b);
         }
+    }
+
+    /**
+     * Reports each access unit that reaches this viewer's payloader (frames sent, capture-to-send)
+     * and what its leaky queue drops ("slow_viewer"). Units held back before negotiation are not
+     * sent, so they are not counted. Gst executor; the probe runs on the queue's thread.
+     */
+    private void measure(GraphPipeline.Track t, Element queue) {
+        String key = t.metricKey;
+        Pad.PROBE sent = (pad, info) -> {
+            if (negotiated) {
+                Long captured = t.captureByPts.get(info.getBuffer().getPresentationTimestamp());
+                owner.observer().frameSent(key, captured == null || captured < 0 ? -1 : System.nanoTime() - captured);
+            }
+            return PadProbeReturn.OK;
+        };
+        queue.getStaticPad("src").addProbe(PadProbeType.BUFFER, sent);
+        keepAlive.add(sent);
+        keepAlive.add(LeakyQueueDrops.watch(queue,
+                () -> owner.observer().framesDropped(key, dev.stereo.core.metrics.MediaObserver.DROP_SLOW_VIEWER, 1)));
+    }
+
+    /** This viewer's RTP/RTCP figures per track, from webrtcbin (cached for a second). */
+    @Override
+    public java.util.Map<String, dev.stereo.core.metrics.RtpSenderStats> senderStats() {
+        return closed || webrtc == null ? java.util.Map.of() : peer.senderStatsByTrack(1000);
     }
 
     /** Lets buffers through to webrtcbin once the answer is applied. Runs on the Gst executor. */

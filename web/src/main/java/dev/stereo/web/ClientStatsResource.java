@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
+import dev.stereo.core.metrics.MetricNames;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +65,46 @@ final class ClientStatsResource {
             }
         }
         ctx.status(204);
+    }
+
+    /**
+     * Registers the client-reported gauges: per eye the mean over recently reporting clients of
+     * their decoded fps, probe latency ({@code latencyMs}, when a client measures it) and jitter
+     * buffer delay; and how many clients reported. NaN when no client reported the figure.
+     */
+    void bindTo(MeterRegistry registry) {
+        for (String eye : List.of("left", "right", "side-by-side")) {
+            eyeGauge(registry, MetricNames.CLIENT_FPS, "Decoded frames per second the web clients report", eye,
+                    "fps", 1);
+            eyeGauge(registry, MetricNames.CLIENT_LATENCY, "Capture-to-display latency the web clients measure "
+                    + "from the probe stamp", eye, "latencyMs", 1e-3);
+            eyeGauge(registry, MetricNames.CLIENT_JITTER_BUFFER, "Jitter-buffer delay the web clients report", eye,
+                    "jitterBufferMs", 1e-3);
+        }
+        Gauge.builder(MetricNames.CLIENTS_REPORTING, this, c -> c.recent().size())
+                .description("Web clients that reported their statistics in the last minute").register(registry);
+    }
+
+    private void eyeGauge(MeterRegistry registry, String name, String description, String eye, String field,
+                          double scale) {
+        Gauge.builder(name, this, c -> c.mean(eye, field) * scale).description(description)
+                .tag(MetricNames.EYE, eye).register(registry);
+    }
+
+    /** Mean of {@code field} over the recent clients' entries for {@code eye}; NaN when none has it. */
+    double mean(String eye, String field) {
+        double sum = 0;
+        int n = 0;
+        for (ObjectNode client : recent()) {
+            for (JsonNode e : client.path("eyes")) {
+                JsonNode v = e.path(field);
+                if (eye.equals(e.path("eye").asText()) && v.isNumber()) {
+                    sum += v.asDouble();
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     /** Recent summaries, newest last; for {@code /api/status}. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The web layer's table of live viewer sessions (id → session) and the viewer cap.
@@ -45,12 +46,18 @@ final class SessionTable {
     private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean closed;
     private final MeterRegistry meters;
+    /** Per-viewer series of live sessions, by session id; removed with the session. */
+    private final Map<String, ViewerMeters> viewerMeters = new ConcurrentHashMap<>();
+    private final AtomicLong viewerNumbers = new AtomicLong();
 
     SessionTable(StereoPipeline pipeline, int maxViewers) {
         this(pipeline, maxViewers, new SimpleMeterRegistry());
     }
 
-    /** Registers {@code stereo_viewers} and {@code stereo_viewer_sessions_total} on {@code meters}. */
+    /**
+     * Registers {@code stereo_viewers} and {@code stereo_viewer_sessions_total} on {@code meters}, and
+     * each live viewer's own series ({@link ViewerMeters}) while it is in the table.
+     */
     SessionTable(StereoPipeline pipeline, int maxViewers, MeterRegistry meters) {
         this.pipeline = pipeline;
         this.maxViewers = maxViewers;
@@ -103,6 +110,8 @@ final class SessionTable {
                 throw new IllegalStateException("pipeline returned a duplicate session id " + session.id());
             }
             handedOver = true; // from here the slot is released by remove()
+            viewerMeters.put(session.id(), new ViewerMeters(meters, pipeline.name(),
+                    viewerNumbers.incrementAndGet(), session, tracks()));
             session.onClosed(s -> remove(entry));
             // The session may have ended before the listener was attached, or we may be shutting down.
             if (session.isClosed()) {
@@ -137,6 +146,11 @@ final class SessionTable {
         }
     }
 
+    /** The tracks a viewer receives, as the per-viewer series name them. */
+    private List<String> tracks() {
+        return "side-by-side".equals(pipeline.status().layout()) ? List.of("side-by-side") : List.of("left", "right");
+    }
+
     private void reserveSlot() {
         while (true) {
             int n = slots.get();
@@ -169,8 +183,27 @@ final class SessionTable {
     private void remove(Entry entry) {
         if (sessions.remove(entry.session().id(), entry)) {
             slots.decrementAndGet();
+            ViewerMeters m = viewerMeters.remove(entry.session().id());
+            if (m != null) {
+                m.close();
+            }
             log.info("viewer {} left ({} live)", entry.session().id(), sessions.size());
         }
+    }
+
+    /**
+     * Each live viewer's RTP figures per track, keyed by the viewer number its series carry
+     * (never the session id), for {@code /api/status}.
+     */
+    Map<String, Map<String, dev.stereo.core.metrics.RtpSenderStats>> rtpStats() {
+        Map<String, Map<String, dev.stereo.core.metrics.RtpSenderStats>> out = new java.util.TreeMap<>();
+        viewerMeters.forEach((id, m) -> {
+            Entry e = sessions.get(id);
+            if (e != null) {
+                out.put(Long.toString(m.number()), e.session().senderStats());
+            }
+        });
+        return out;
     }
 
     /** Live sessions, as reported in {@code /api/status}. */

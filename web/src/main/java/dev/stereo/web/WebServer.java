@@ -78,13 +78,17 @@ public final class WebServer implements AutoCloseable {
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         this.sessions = new SessionTable(pipeline, settings.maxViewers(), meters);
-        new PipelineMeters(pipeline).bindTo(meters);
+        PipelineMeters pipelineMeters = new PipelineMeters(pipeline);
+        pipelineMeters.bindTo(meters);
         this.metrics = new MetricsResource(meters);
         this.auth = new BearerAuth(settings.token());
         this.status = new StatusResource(pipeline, sessions, mapper,
                 () -> startNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos));
         this.clientStats = new ClientStatsResource(mapper, System::currentTimeMillis);
+        clientStats.bindTo(meters);
         this.status.addSection("clients", clientStats::recent);
+        this.status.addSection("media", pipelineMeters::snapshot);
+        this.status.addSection("viewer_rtp", sessions::rtpStats);
         this.stream = new StreamResource(mapper);
     }
 

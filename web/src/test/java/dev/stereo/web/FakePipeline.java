@@ -83,6 +83,14 @@ final class FakePipeline implements StereoPipeline {
         @Override public void onClosed(Consumer<ViewerSession> l) { listener = l; }
         @Override public boolean isClosed() { return closed.get(); }
 
+        /** Fixed figures per eye, as a real peer's webrtcbin would report them. */
+        @Override
+        public Map<String, dev.stereo.core.metrics.RtpSenderStats> senderStats() {
+            return closed.get() ? Map.of() : Map.of(
+                    "left", new dev.stereo.core.metrics.RtpSenderStats(1, 100, 90_000, 2, 0.004, 0.001, 3, 1, 0),
+                    "right", new dev.stereo.core.metrics.RtpSenderStats(2, 101, 91_000, 0, 0.003, 0.002, 0, 0, 0));
+        }
+
         /** What an ICE failure looks like from the web layer: the session ends on its own. */
         @Override
         public void close() {

@@ -31,6 +31,7 @@ public final class RestartablePipeline implements StereoPipeline, LiveGeometry {
     private volatile StereoPipeline current;
     private boolean closed;          // guarded by lifecycle
     private volatile int restarts;
+    private volatile dev.stereo.core.metrics.MediaObserver observer = dev.stereo.core.metrics.MediaObserver.NONE;
 
     /**
      * Builds the first pipeline at once (not started), so a bad pipeline name or config fails here.
@@ -86,6 +87,7 @@ public final class RestartablePipeline implements StereoPipeline, LiveGeometry {
             StereoPipeline fresh = factory.apply(next);
             config = next;
             current = fresh;
+            fresh.observe(observer); // the meters follow the pipeline across restarts
             restarts++;
             fresh.start();
             LOG.info("pipeline {} restarted ({} layout)", fresh.name(), next.stream().layout().key());
@@ -136,6 +138,13 @@ public final class RestartablePipeline implements StereoPipeline, LiveGeometry {
             }
             live.applyGeometry(eye, config.camera(eye));
         }
+    }
+
+    /** Goes to the current pipeline and to every pipeline a restart makes. */
+    @Override
+    public void observe(dev.stereo.core.metrics.MediaObserver observer) {
+        this.observer = observer;
+        current.observe(observer);
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.nio.file.Path;
  * ({@code process_cpu_usage}, {@code system_cpu_usage}, load), JVM memory, GC and threads, open
  * file descriptors, uptime, resident memory ({@code process_resident_memory_bytes}) and the SoC
  * temperature ({@code stereo_soc_temperature_celsius}, from the thermal zone file thermal
- * protection reads). The web server adds the pipeline's and the viewers' series to it.
+ * protection reads) and, on a Raspberry Pi, the firmware's throttling flags
+ * ({@code stereo_soc_throttled}, see {@link SocThrottle}). The web server adds the pipeline's and the viewers' series to it.
  *
  * <p>Lives as long as the process; nothing here needs closing.
  */
@@ -54,6 +55,7 @@ public final class ApplianceMetrics {
             Gauge.builder(MetricNames.PROCESS_RESIDENT_MEMORY, STATM, ApplianceMetrics::residentBytes)
                     .description("Resident set size of the stereo process").register(registry);
         }
+        SocThrottle.bind(registry, System.getenv("PATH"));
         if (thermalZone != null && Files.isReadable(thermalZone)) {
             ThermalSensor sensor = new ThermalSensor(thermalZone);
             Gauge.builder(MetricNames.SOC_TEMPERATURE, sensor, ApplianceMetrics::celsius)

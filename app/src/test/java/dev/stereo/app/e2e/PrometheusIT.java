@@ -2,9 +2,11 @@ package dev.stereo.app.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stereo.core.metrics.MetricNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,6 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +37,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Prometheus server (Debian package {@code prometheus}) scrapes the appliance's
  * {@code /metrics} every second while a real browser views the stream; its HTTP API must then show
- * non-zero frame rates for both eyes and exactly one viewer, and zero viewers once the browser
- * leaves. Everything listens on 127.0.0.1 inside the loopback-only namespace.
+ * non-zero frame rates (captured, encoded, sent) for both eyes and exactly one viewer, and zero
+ * viewers once the browser leaves. Meanwhile {@code /metrics} itself carries the viewer's own
+ * RTCP series (packets sent for both eyes), which are gone once it has left. Everything listens
+ * on 127.0.0.1 inside the loopback-only namespace. This class runs option3;
+ * {@link PrometheusOption2IT} runs the same checks against option2.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusIT {
+
+    /** The pipeline under test; subclasses run another. */
+    String pipeline() {
+        return "option3";
+    }
 
     static final Path PROMETHEUS = Path.of(System.getProperty("prometheus.bin", "/usr/bin/prometheus"));
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,19 +57,21 @@ class PrometheusIT {
     @TempDir
     static Path dir;
     static Appliance appliance;
+    static String pipelineName;
     static Process prometheus;
     static String promUrl;
     static Path promLog;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         E2e.requireLoopbackOnlyNamespace();
+        pipelineName = pipeline();
         if (!Files.isExecutable(PROMETHEUS)) {
             throw new IllegalStateException(PROMETHEUS + " is missing: install the Debian package 'prometheus' "
                     + "(scripts/install-deps.sh --test does), or point -Dprometheus.bin at the binary");
         }
-        appliance = Appliance.start(E2e.config(dir, "", ""), "--pipeline=option3");
+        appliance = Appliance.start(E2e.config(dir, "", ""), "--pipeline=" + pipelineName);
 
         int port = freePort();
         promUrl = "http://127.0.0.1:" + port;
@@ -95,7 +112,7 @@ class PrometheusIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (prometheus != null) {
             prometheus.destroy();
             if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
@@ -116,15 +133,41 @@ class PrometheusIT {
 
             Map<String, Double> viewers = await("exactly one viewer", "stereo_viewers", "pipeline",
                     m -> m.size() == 1 && m.values().iterator().next() == 1.0);
-            assertEquals(Map.of("option3", 1.0), viewers);
+            assertEquals(Map.of(pipelineName, 1.0), viewers);
 
-            Map<String, Double> fps = await("non-zero frame rate for both eyes",
-                    "sum by (eye) (rate(stereo_frames_encoded_total[5s]))", "eye",
-                    m -> m.getOrDefault("left", 0.0) > 0 && m.getOrDefault("right", 0.0) > 0);
+            for (String stage : List.of("captured", "encoded", "sent")) {
+                Map<String, Double> fps = await("non-zero " + stage + " frame rate for both eyes",
+                        "sum by (eye) (rate(stereo_frames_" + stage + "_total[5s]))", "eye",
+                        m -> m.getOrDefault("left", 0.0) > 0 && m.getOrDefault("right", 0.0) > 0);
+                for (String eye : List.of("left", "right")) {
+                    // Non-zero, and not more than the source makes (30 fps); a loaded 2-core CI
+                    // machine can run the test source well below 30, so no lower bound beyond zero.
+                    assertTrue(fps.get(eye) > 0 && fps.get(eye) < 45, eye + " eye " + stage + " frame rate " + fps);
+                }
+            }
+            await("the viewer's join keyframe was produced for both eyes",
+                    "sum by (eye) (stereo_keyframes_produced_total{reason=\"join\"})", "eye",
+                    m -> m.getOrDefault("left", 0.0) >= 1 && m.getOrDefault("right", 0.0) >= 1);
+            Map<String, Double> latency = await("capture-to-send times for both eyes",
+                    "sum by (eye) (stereo_capture_to_send_seconds_sum) / sum by (eye) (stereo_capture_to_send_seconds_count)",
+                    "eye", m -> m.containsKey("left") && m.containsKey("right"));
             for (String eye : List.of("left", "right")) {
-                // Non-zero, and not more than the source makes (30 fps); a loaded 2-core CI machine
-                // can run the test source well below 30, so no lower bound beyond zero.
-                assertTrue(fps.get(eye) > 0 && fps.get(eye) < 45, eye + " eye frame rate " + fps);
+                assertTrue(latency.get(eye) > 0 && latency.get(eye) < 1, "mean capture-to-send " + latency);
+            }
+            Map<String, Double> sent = awaitScrape("the viewer's RTCP series for both eyes",
+                    "stereo_viewer_rtp_packets_sent_total",
+                    m -> m.size() == 2 && m.values().stream().allMatch(v -> v > 0));
+            assertEquals(Set.of("left", "right"), sent.keySet(), "one viewer, two tracks: " + sent);
+            JsonNode status = JSON.readTree(E2e.get(appliance.url() + "/api/status").body());
+            for (String eye : List.of("left", "right")) {
+                JsonNode media = status.path("media").path(eye);
+                assertTrue(media.path("frames_sent").asLong() > 0 && media.path("bitrate_measured_mbps").asDouble() > 0,
+                        "/api/status media for " + eye + ": " + status.path("media"));
+            }
+            assertEquals(1, status.path("viewer_rtp").size(), "one viewer's RTP figures: " + status.path("viewer_rtp"));
+            for (String name : MetricNames.PER_VIEWER) {
+                assertTrue(viewerSeries(E2e.get(appliance.url() + "/metrics").body(), name).size() == 2,
+                        name + " for both eyes of the one viewer");
             }
             Map<String, Double> connected = query("stereo_viewer_sessions_total{outcome=\"connected\"}", "outcome");
             assertEquals(Map.of("connected", 1.0), connected, "one connected session counted");
@@ -135,6 +178,43 @@ class PrometheusIT {
         }
         await("no viewer once the browser left", "stereo_viewers", "pipeline",
                 m -> m.size() == 1 && m.values().iterator().next() == 0.0);
+        String after = E2e.get(appliance.url() + "/metrics").body();
+        assertTrue(after.lines().noneMatch(l -> l.contains("viewer=\"")),
+                "per-viewer series left with the viewer:\n" + after);
+    }
+
+    /**
+     * The per-viewer samples of {@code name} in one {@code /metrics} text, by eye (they must all
+     * belong to one viewer, whose number is checked to be the same).
+     */
+    static Map<String, Double> viewerSeries(String metrics, String name) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(name)
+                + "\\{eye=\"(\\w+)\",pipeline=\"\\w+\",viewer=\"(\\d+)\"} (\\S+)$");
+        Map<String, Double> out = new HashMap<>();
+        Set<String> viewers = new HashSet<>();
+        metrics.lines().map(line::matcher).filter(Matcher::matches).forEach(m -> {
+            out.put(m.group(1), Double.parseDouble(m.group(3)));
+            viewers.add(m.group(2));
+        });
+        assertTrue(viewers.size() <= 1, "series of one viewer only: " + viewers);
+        return out;
+    }
+
+    /** Polls the appliance's own {@code /metrics} (30 s) until {@code ok} holds for a per-viewer series. */
+    static Map<String, Double> awaitScrape(String what, String name, Predicate<Map<String, Double>> ok)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Double> last = Map.of();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = E2e.get(appliance.url() + "/metrics").body();
+            last = viewerSeries(text, name);
+            if (ok.test(last)) {
+                return last;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("/metrics never showed " + what + ": " + name + " → " + last + "\n" + text);
     }
 
     /** Polls an instant query until {@code ok} holds (30 s), returning label value → sample value. */

@@ -100,6 +100,33 @@ class XrIT {
         JsonNode clients = JSON.readTree(E2e.get(appliance.url() + "/api/status").body()).path("clients");
         assertTrue(clients.size() >= 1 && clients.get(0).path("eyes").size() == 2,
                 "client summary in /api/status: " + clients);
+        // ... and in /metrics: the probe latency the page read from its own canvas, per eye.
+        for (String eye : List.of("left", "right")) {
+            double latency = clientGauge("stereo_client_latency_seconds", eye);
+            System.out.println("[XrIT] client-reported " + eye + " latency " + latency + " s");
+            assertTrue(latency > 0 && latency < 5, eye + " client-reported latency " + latency + " s; clients: "
+                    + JSON.readTree(E2e.get(appliance.url() + "/api/status").body()).path("clients"));
+        }
+    }
+
+    /**
+     * A client-reported gauge from {@code /metrics}, waiting up to 15 s for a finite value (the
+     * page posts its summary every 5 s, and its first one has no figures from before it started).
+     */
+    static double clientGauge(String name, String eye) throws Exception {
+        String line = name + "{eye=\"" + eye + "\"} ";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = E2e.get(appliance.url() + "/metrics").body();
+            double v = text.lines().filter(l -> l.startsWith(line)).map(l -> Double.parseDouble(l.substring(line.length())))
+                    .findFirst().orElse(Double.NaN);
+            if (Double.isFinite(v)) {
+                return v;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no finite " + line + "in /metrics:\n" + text);
     }
 
     /** {@code layout: side-by-side}: one track; each XR view samples its own half. */

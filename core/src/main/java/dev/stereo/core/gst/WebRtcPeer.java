@@ -2,6 +2,8 @@ package dev.stereo.core.gst;
 
 import dev.stereo.core.BadOfferException;
 import dev.stereo.core.StereoException;
+import dev.stereo.core.metrics.RtpSenderStats;
+import dev.stereo.core.metrics.WebRtcStatsParser;
 import dev.stereo.core.sdp.SdpOffer;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -43,6 +45,9 @@ public final class WebRtcPeer {
     private final String id;
     private WebRTCBin webrtc;
     private java.util.concurrent.ScheduledFuture<?> watcher; // guarded by this
+    private java.util.Map<Long, RtpSenderStats> lastStats; // guarded by this
+    private long lastStatsAt; // guarded by this
+    private final java.util.Map<Long, String> trackBySsrc = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** No side effects: the webrtcbin is made by {@link #create()}. */
     public WebRtcPeer(String id) {
@@ -72,6 +77,17 @@ public final class WebRtcPeer {
      * {@link #answer}.
      */
     public Pad requestTrackPad(int payloadType, long ssrc) {
+        return requestTrackPad(payloadType, ssrc, null);
+    }
+
+    /**
+     * As {@link #requestTrackPad(int, long)}, and names the track for {@link #senderStatsByTrack}
+     * ("left", "right", "side-by-side"); null names none.
+     */
+    public Pad requestTrackPad(int payloadType, long ssrc, String track) {
+        if (track != null) {
+            trackBySsrc.put(ssrc & 0xffffffffL, track);
+        }
         Pad pad = webrtc.getRequestPad("sink_%u");
         PointerByReference transceiver = new PointerByReference();
         Libs.GOBJECT.g_object_get(Natives.getRawPointer(pad), "transceiver", transceiver, null);
@@ -172,6 +188,64 @@ public final class WebRtcPeer {
         }
     }
 
+    /**
+     * The sender figures per SSRC from webrtcbin's {@code get-stats} (see {@link RtpSenderStats}),
+     * at most {@code maxAgeMs} old: a scrape reads several figures of one viewer, and one
+     * {@code get-stats} serves them all. Blocks until webrtcbin answers (it does on its own
+     * thread), so never call it on the Gst executor; empty before {@link #create()}.
+     */
+    public synchronized java.util.Map<Long, RtpSenderStats> senderStats(long maxAgeMs) {
+        long now = System.nanoTime();
+        if (lastStats != null && now - lastStatsAt < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(maxAgeMs)) {
+            return lastStats;
+        }
+        WebRTCBin bin = webrtc;
+        if (bin == null) {
+            return java.util.Map.of();
+        }
+        Promise p = new Promise();
+        // A webrtcbin being torn down may never answer: expire the promise after a while so a
+        // scrape cannot hang. The lock keeps expire() from racing with dispose().
+        Object lock = new Object();
+        boolean[] done = {false};
+        java.util.concurrent.ScheduledFuture<?> guard = org.freedesktop.gstreamer.Gst.getExecutor().schedule(() -> {
+            synchronized (lock) {
+                if (!done[0]) {
+                    p.expire();
+                }
+            }
+        }, STATS_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            bin.emit("get-stats", null, p);
+            if (p.waitResult() == org.freedesktop.gstreamer.PromiseResult.REPLIED) {
+                Structure reply = reply(p);
+                lastStats = reply == null ? java.util.Map.of() : WebRtcStatsParser.senderStats(reply.toString());
+            } else {
+                lastStats = java.util.Map.of();
+            }
+        } finally {
+            synchronized (lock) {
+                done[0] = true;
+                guard.cancel(false);
+                p.dispose();
+            }
+        }
+        lastStatsAt = now;
+        return lastStats;
+    }
+
+    /** {@link #senderStats} keyed by the track names given to {@link #requestTrackPad(int, long, String)}. */
+    public java.util.Map<String, RtpSenderStats> senderStatsByTrack(long maxAgeMs) {
+        java.util.Map<String, RtpSenderStats> out = new java.util.LinkedHashMap<>();
+        senderStats(maxAgeMs).forEach((ssrc, stats) -> {
+            String track = trackBySsrc.get(ssrc);
+            if (track != null) {
+                out.put(track, stats);
+            }
+        });
+        return out;
+    }
+
     /** True while ICE is connected or completed. */
     public boolean isConnected() {
         String ice = iceConnectionState();
@@ -212,6 +286,9 @@ public final class WebRtcPeer {
     private static Structure reply(Promise p) {
         return Libs.CORE.gst_promise_get_reply(Natives.getRawPointer(p)) == null ? null : p.getReply();
     }
+
+    /** How long {@link #senderStats} waits for webrtcbin before giving up (empty figures). */
+    private static final long STATS_TIMEOUT_MS = 2000;
 
     /** GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY. */
     private static final int SENDONLY = 2;
