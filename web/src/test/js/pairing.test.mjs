@@ -11,6 +11,7 @@ function source() {
     push(rtp, arrivedAt) {
       const e = { rtp, drawable: {}, width: 640, height: 360, arrivedAt, stamp: { rtp }, closed: false, close() { this.closed = true; } };
       this.pending.push(e);
+      this.lastArrivedAt = arrivedAt;
       return e;
     },
     take(entry) {
@@ -37,12 +38,14 @@ test('presents the newest pair with equal RTP timestamps, never a left and right
 test('a frame whose partner is overdue is shown alone and counted unpaired; older frames are closed', () => {
   const L = source(), R = source();
   const p = new StereoPairer([L, R]);
-  const old = L.push(1000, 0);
+  L.push(0, 0); R.push(0, 0);
+  p.update(1);
+  const old = L.push(1000, 2);
   L.push(4000, 10);
   p.update(50);
-  assert.deepEqual(shown(p), [null, null], 'waits for the partner first');
+  assert.deepEqual(shown(p), [0, 0], 'waits for the partner first');
   p.update(10 + 101);
-  assert.deepEqual(shown(p), [4000, null]);
+  assert.deepEqual(shown(p), [4000, 0]);
   assert.equal(p.stats().unpaired, 1);
   assert.ok(old.closed, 'the skipped older frame is released');
 });
@@ -71,6 +74,18 @@ test('free-running cameras (never equal stamps) are paired within half a frame a
   L.push(100000, t); R.push(100400, t);
   p.update(t);
   assert.deepEqual(shown(p), [100000, 100400]);
+});
+
+test('an eye that sends nothing is not waited for: the other eye shows at once (no added latency)', () => {
+  const L = source(), R = source();
+  const p = new StereoPairer([L, R]);
+  L.push(3000, 1000);
+  p.update(1001);
+  assert.deepEqual(shown(p), [3000, null]);
+  R.push(9000, 1002); // the right eye comes back: waited for again
+  L.push(6000, 1003);
+  p.update(1004);
+  assert.deepEqual(shown(p), [3000, null]);
 });
 
 test('RTP timestamps compare across the 32-bit wrap', () => {

@@ -14,6 +14,7 @@
 import { readProbe } from './probe.js';
 
 const WAIT_MS = 100; // ~3 frames at 30 fps: a partner later than that is not coming
+const SILENT_MS = 500; // an eye with no frame for this long is not waited for at all
 const RTP_HZ = 90000;
 
 /** Signed distance a − b of two 32-bit RTP timestamps (wrap-around safe). */
@@ -45,7 +46,7 @@ export class StereoPairer {
   /**
    * @param {object[]} sources frame sources (render2d.js): each has `pending` (queued entries
    *   {drawable, width, height, stamp: {rtp, capture}, arrivedAt, close()}, newest last) and
-   *   `take(entry)` (removes that entry and closes the older ones).
+   *   `take(entry)` (removes that entry and closes the older ones), `lastArrivedAt` (ms).
    */
   constructor(sources, { waitMs = WAIT_MS } = {}) {
     this.sources = sources;
@@ -127,8 +128,9 @@ export class StereoPairer {
       }
     }
     // No pair. Show a frame alone only once its partner is overdue (or pairing is impossible).
-    const overdue = (q) => q.length && (this.mode === 'none' || nowMs - q[q.length - 1].arrivedAt > this.waitMs);
-    const lo = overdue(l), ro = overdue(r);
+    const silent = (S) => !(S.lastArrivedAt > nowMs - SILENT_MS); // e.g. one camera is down
+    const overdue = (q, other) => q.length && (this.mode === 'none' || silent(other) || nowMs - q[q.length - 1].arrivedAt > this.waitMs);
+    const lo = overdue(l, R), ro = overdue(r, L);
     if (lo || ro) this.present(lo ? l[l.length - 1] : null, ro ? r[r.length - 1] : null, false);
   }
 

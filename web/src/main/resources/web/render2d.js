@@ -18,6 +18,7 @@ class PendingQueue {
   push(entry) {
     this.pending.push(entry);
     this.version++;
+    this.lastArrivedAt = entry.arrivedAt;
     while (this.pending.length > MAX_PENDING) this.pending.shift().close();
   }
   /** Removes `entry` (now presented, closed by its new owner) and closes older ones. */
