@@ -18,6 +18,9 @@ const prefer = params.get('source') || 'auto'; // ?source=video forces the <vide
 const NO_VIDEO_MS = 8000; // connected but no frame at all
 const STALL_MS = 3000; // frames stopped while connected
 const DISCONNECTED_MS = 2000; // ICE "disconnected" this long → start over
+// Backoff cap: a restarting appliance must be found again within seconds (one viewer, one LAN; a
+// retry is one small request). A busy server's Retry-After still wins.
+const MAX_BACKOFF_MS = 4000;
 
 let token = currentToken();
 
@@ -67,7 +70,7 @@ function teardown() {
 function scheduleRetry(reason, detail, retryAfterMs) {
   teardown();
   clearTimeout(retryTimer);
-  const backoff = Math.min(30000, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+  const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
   const delay = Math.max(retryAfterMs ?? 0, backoff);
   attempt++;
   const until = Date.now() + delay;
