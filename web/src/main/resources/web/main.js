@@ -3,29 +3,31 @@
 // immersive-vr is supported, drawing the same frame sources per eye in the headset.
 import { whepConnect, WhepError } from './whep.js';
 import { createFrameSource, SideBySideRenderer } from './render2d.js';
+import { StereoPairer } from './pairing.js';
 import { setupXr } from './xr-session.js';
 import { Telemetry } from './telemetry.js';
+import { currentToken, saveToken } from './token.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = { status: $('status'), detail: $('detail'), eyes: $('eyes'), retry: $('retry'), bar: $('bar'), canvas: $('view'), hidden: $('hidden'),
-  enterVr: $('enter-vr'), fullscreen: $('fullscreen'), xrmsg: $('xrmsg'), stats: $('stats'), telemetry: $('telemetry') };
+  enterVr: $('enter-vr'), fullscreen: $('fullscreen'), xrmsg: $('xrmsg'), stats: $('stats'), telemetry: $('telemetry'),
+  tokenForm: $('tokenform'), tokenInput: $('token') };
 
 const params = new URLSearchParams(location.search);
 const prefer = params.get('source') || 'auto'; // ?source=video forces the <video> fallback
 const NO_VIDEO_MS = 8000; // connected but no frame at all
 const STALL_MS = 3000; // frames stopped while connected
 const DISCONNECTED_MS = 2000; // ICE "disconnected" this long → start over
+// Backoff cap: a restarting appliance must be found again within seconds (one viewer, one LAN; a
+// retry is one small request). A busy server's Retry-After still wins.
+const MAX_BACKOFF_MS = 4000;
 
-function tokenFromFragment() {
-  const h = new URLSearchParams(location.hash.replace(/^#/, ''));
-  return h.get('token') || null;
-}
+let token = currentToken();
 
 const renderer = new SideBySideRenderer(ui.canvas);
 renderer.start();
 
-const telemetry = new Telemetry({ overlay: ui.telemetry, token: () => tokenFromFragment() });
-telemetry.latency = () => renderer.probeAges();
+const telemetry = new Telemetry({ overlay: ui.telemetry, token: () => token });
 ui.stats.addEventListener('click', () => telemetry.toggle());
 window.addEventListener('keydown', (e) => { if ((e.key === 't' || e.key === 'T') && !e.ctrlKey && !e.metaKey && !e.altKey) telemetry.toggle(); });
 
@@ -38,7 +40,8 @@ let generation = 0;
 let trackCount = 2;
 
 // Read by tests (e2e/pagecheck.mjs) and handy in the console.
-const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0, telemetry: () => telemetry });
+const viewer = (window.stereoViewer = { state: 'idle', message: '', info: () => renderer.info(), attempts: 0, telemetry: () => telemetry,
+  pairing: () => (current ? { ...current.pairer.stats(), log: current.pairer.log.slice() } : null) });
 
 function setState(state, message, detail = '') {
   viewer.state = state;
@@ -46,7 +49,8 @@ function setState(state, message, detail = '') {
   ui.bar.dataset.state = state;
   ui.status.textContent = message;
   ui.detail.textContent = detail;
-  ui.retry.hidden = !(state === 'error' || state === 'waiting' || state === 'auth');
+  ui.retry.hidden = !(state === 'error' || state === 'waiting');
+  ui.tokenForm.hidden = state !== 'auth';
   if (state !== 'playing') ui.eyes.textContent = '';
 }
 
@@ -59,13 +63,14 @@ function teardown() {
   if (c.session) c.session.close();
   c.pc.close();
   renderer.setSources([]);
+  c.pairer.close();
   c.sources.forEach((s) => s.close());
 }
 
 function scheduleRetry(reason, detail, retryAfterMs) {
   teardown();
   clearTimeout(retryTimer);
-  const backoff = Math.min(30000, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
+  const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt) * (0.8 + 0.4 * Math.random());
   const delay = Math.max(retryAfterMs ?? 0, backoff);
   attempt++;
   const until = Date.now() + delay;
@@ -87,9 +92,10 @@ function explain(e) {
     case 401:
     case 403:
       return {
-        msg: tokenFromFragment() ? 'Access token rejected' : 'This server needs an access token',
-        detail: 'Open the page as https://<host>:8443/#token=YOUR_TOKEN (the token is in the server configuration). ' + server,
+        msg: token ? 'Access token rejected' : 'This server needs an access token',
+        detail: 'Enter the token from the server configuration (server.token); this browser keeps it. ' + server,
         retry: false,
+        auth: true,
       };
     case 503:
       return { msg: 'Server busy (too many viewers or cameras not ready)', detail: server, retry: true, retryAfterMs: e.retryAfterMs };
@@ -121,11 +127,12 @@ async function connect() {
   const sources = trs.map((t) => createFrameSource(t.receiver.track, { parent: ui.hidden, prefer }));
   // Side-by-side servers answer the second m-line inactive (one track carries both eyes).
   const sideBySide = () => trs.length === 1 || trs[1].currentDirection === 'inactive';
-  const c = (current = { pc, session: null, sources, timers: [], sideBySide });
-  renderer.setSources(sources);
+  const pairer = new StereoPairer(sources);
+  const c = (current = { pc, session: null, sources, pairer, timers: [], sideBySide });
+  renderer.setSources(pairer.views, () => pairer.update());
 
   try {
-    c.session = await whepConnect(pc, { token: tokenFromFragment() });
+    c.session = await whepConnect(pc, { token });
   } catch (e) {
     if (gen !== generation) return;
     const sends = e instanceof WhepError && e.status === 400 && /this server sends (\d+)/.exec(e.detail || '');
@@ -136,13 +143,19 @@ async function connect() {
     }
     const x = explain(e);
     if (x.retry) scheduleRetry(x.msg, x.detail, x.retryAfterMs);
-    else { teardown(); setState('auth', x.msg, x.detail); }
+    else {
+      teardown();
+      if (x.auth && token) { token = null; saveToken(null); } // a rejected token is not kept
+      setState('auth', x.msg, x.detail);
+      ui.tokenInput.focus();
+    }
     return;
   }
   if (gen !== generation) { c.session.close(); return; }
   setState('negotiating', 'Connected to server, waiting for video…');
   telemetry.attach(pc, () => ({ attempts: viewer.attempts, state: viewer.state, layout: trs.length === 1 ? 'side-by-side' : 'dual-track',
-    xr: window.stereoXr ? { state: window.stereoXr.state, frames: window.stereoXr.frames } : null }));
+    pairing: pairer.stats(), xr: window.stereoXr ? { state: window.stereoXr.state, frames: window.stereoXr.frames } : null }),
+    () => pairer.probeLatency());
 
   // Watch the connection and the frames.
   const started = performance.now();
@@ -175,7 +188,17 @@ async function connect() {
 }
 
 ui.retry.addEventListener('click', () => { attempt = 0; connect(); });
-window.addEventListener('hashchange', () => { attempt = 0; connect(); }); // new #token=…
+window.addEventListener('hashchange', () => { const t = currentToken(); if (t && t !== token) { token = t; attempt = 0; connect(); } }); // new #token=…
+ui.tokenForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const t = ui.tokenInput.value.trim();
+  if (!t) return;
+  token = t;
+  saveToken(t);
+  ui.tokenInput.value = '';
+  attempt = 0;
+  connect();
+});
 window.addEventListener('pagehide', () => { generation++; teardown(); });
 function toggleFullscreen() {
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
@@ -193,7 +216,8 @@ if (params.has('xr-emulate')) {
 const xr = setupXr({
   button: ui.enterVr,
   notify: (msg, detail = '') => { ui.xrmsg.textContent = detail ? `${msg}: ${detail}` : msg; },
-  sources: () => (current ? current.sources : []),
+  pairer: () => (current ? current.pairer : null),
+  telemetry,
   sideBySide: () => !!(current && current.sideBySide()),
 });
 xr.detect().then(() => {

@@ -1,18 +1,40 @@
 // 2D viewer: draws the received eye tracks side by side into ONE canvas.
 //
 // Frames come from MediaStreamTrackProcessor when the browser has it (Chromium, Quest Browser):
-// each decoded VideoFrame is kept until the next one replaces it and drawn in the next animation
-// frame — no <video> element, so nothing waits for the video compositor. Otherwise a <video> per
-// track, kept in the DOM but invisible (two visible, updating <video> elements make Chromium lower
-// the window's compositing rate), with requestVideoFrameCallback telling us when a new frame is
-// there. Either way the canvas is the only thing on screen.
+// each decoded VideoFrame is queued with its RTP timestamp until pairing.js presents it (or a
+// newer one) in the next animation frame — no <video> element, so nothing waits for the video
+// compositor. Otherwise a <video> per track, kept in the DOM but invisible (two visible, updating
+// <video> elements make Chromium lower the window's compositing rate), stamped from
+// requestVideoFrameCallback metadata. Either way the canvas is the only thing on screen.
 
-/** Latest-frame source backed by MediaStreamTrackProcessor. */
-class ProcessorSource {
+const MAX_PENDING = 8; // frames queued for pairing.js; more means nobody is drawing
+
+/** Queue shared by both source kinds: decoded frames waiting to be presented (pairing.js). */
+class PendingQueue {
+  constructor() {
+    this.pending = [];
+    this.version = 0; // frames received
+  }
+  push(entry) {
+    this.pending.push(entry);
+    this.version++;
+    this.lastArrivedAt = entry.arrivedAt;
+    while (this.pending.length > MAX_PENDING) this.pending.shift().close();
+  }
+  /** Removes `entry` (now presented, closed by its new owner) and closes older ones. */
+  take(entry) {
+    const i = this.pending.indexOf(entry);
+    if (i < 0) return;
+    this.pending.splice(0, i + 1).slice(0, i).forEach((e) => e.close());
+  }
+  clear() { this.pending.splice(0).forEach((e) => e.close()); }
+}
+
+/** Frame source backed by MediaStreamTrackProcessor: each decoded VideoFrame is queued. */
+class ProcessorSource extends PendingQueue {
   constructor(track) {
+    super();
     this.kind = 'processor';
-    this.frame = null;
-    this.version = 0;
     this.stopped = false;
     const proc = new MediaStreamTrackProcessor({ track, maxBufferSize: 2 });
     this.reader = proc.readable.getReader();
@@ -23,27 +45,30 @@ class ProcessorSource {
       let r;
       try { r = await this.reader.read(); } catch { break; }
       if (r.done) break;
-      if (this.stopped) { r.value.close(); break; }
-      if (this.frame) this.frame.close();
-      this.frame = r.value;
-      this.version++;
+      const f = r.value;
+      if (this.stopped) { f.close(); break; }
+      // WebRTC frames carry rtpTimestamp (and captureTime with abs-capture-time) as metadata.
+      let md = {};
+      try { md = (f.metadata && f.metadata()) || {}; } catch { /* older browser */ }
+      this.push({ drawable: f, width: f.displayWidth, height: f.displayHeight, arrivedAt: performance.now(),
+        stamp: { rtp: md.rtpTimestamp, capture: md.captureTime }, close: () => f.close() });
     }
   }
-  get drawable() { return this.frame; }
-  get width() { return this.frame ? this.frame.displayWidth : 0; }
-  get height() { return this.frame ? this.frame.displayHeight : 0; }
   close() {
     this.stopped = true;
     this.reader.cancel().catch(() => {});
-    if (this.frame) { this.frame.close(); this.frame = null; }
+    this.clear();
   }
 }
 
-/** Latest-frame source backed by an invisible <video> and requestVideoFrameCallback. */
-class VideoSource {
+/**
+ * Frame source backed by an invisible <video> and requestVideoFrameCallback: a <video> holds one
+ * frame, so at most one entry is queued, stamped from the callback's metadata.
+ */
+class VideoSource extends PendingQueue {
   constructor(track, parent) {
+    super();
     this.kind = 'video';
-    this.version = 0;
     const v = document.createElement('video');
     v.muted = true;
     v.playsInline = true;
@@ -53,17 +78,24 @@ class VideoSource {
     parent.appendChild(v);
     this.video = v;
     v.play().catch(() => {});
+    const entry = (md) => ({ drawable: v, width: v.videoWidth, height: v.videoHeight, arrivedAt: performance.now(),
+      stamp: { rtp: md && md.rtpTimestamp, capture: md && md.captureTime }, close() {} });
     if ('requestVideoFrameCallback' in HTMLVideoElement.prototype) {
-      const cb = () => { this.version++; if (this.video) v.requestVideoFrameCallback(cb); };
+      const cb = (now, md) => {
+        if (!this.video) return;
+        this.pending.splice(0);
+        this.push(entry(md));
+        v.requestVideoFrameCallback(cb);
+      };
       v.requestVideoFrameCallback(cb);
     } else {
-      this.polling = true; // no rVFC: redraw every animation frame once playing
+      // No rVFC: offer the video's current picture every 1/30 s once playing (no pairing).
+      this.timer = setInterval(() => { if (v.readyState >= 2) { this.pending.splice(0); this.push(entry(null)); } }, 33);
     }
   }
-  get drawable() { return this.video && this.video.readyState >= 2 ? this.video : null; }
-  get width() { return this.video ? this.video.videoWidth : 0; }
-  get height() { return this.video ? this.video.videoHeight : 0; }
   close() {
+    clearInterval(this.timer);
+    this.pending.splice(0);
     if (!this.video) return;
     this.video.srcObject = null;
     this.video.remove();
@@ -78,39 +110,17 @@ export function createFrameSource(track, { parent = document.body, prefer = 'aut
 }
 
 /**
- * Draws sources[0] (left eye) and sources[1] (right eye) next to each other at their native
- * size into `canvas` (CSS scales the canvas to the window). A single side-by-side source is
- * drawn as is.
+ * Draws the presented left (sources[0]) and right (sources[1]) frames next to each other at
+ * their native size into `canvas` (CSS scales the canvas to the window). A single side-by-side
+ * source is drawn as is. `sources` are pairing.js views; `update` (the pairer's) picks what they
+ * show and runs first in every animation frame.
  */
-/** Date.now() minus the probe stamp drawn at canvas x0 for a frame w pixels wide; null if none decodes. */
-function decodeProbeAge(ctx, x0, w) {
-  const c = w >= 1024 ? 16 : Math.floor(w / 64);
-  if (c < 4 || !ctx.canvas.height) return null;
-  let px;
-  try { px = ctx.getImageData(x0, 0, 64 * c, c).data; } catch { return null; }
-  let bits = 0n;
-  const half = Math.floor(c / 2);
-  for (let i = 0; i < 64; i++) {
-    let sum = 0;
-    for (let y = half - 2; y < half + 2; y++) {
-      for (let x = c * i + half - 2; x < c * i + half + 2; x++) {
-        const k = (y * 64 * c + x) * 4;
-        sum += 0.299 * px[k] + 0.587 * px[k + 1] + 0.114 * px[k + 2];
-      }
-    }
-    bits = (bits << 1n) | (sum / 16 >= 128 ? 1n : 0n);
-  }
-  const ts = Number(bits >> 16n), eyeId = Number((bits >> 8n) & 0xffn), chk = Number(bits & 0xffn);
-  let x = eyeId;
-  for (let i = 0; i < 6; i++) x ^= Math.floor(ts / 2 ** (8 * i)) & 0xff;
-  return x === chk && ts > 0 ? Date.now() - ts : null;
-}
-
 export class SideBySideRenderer {
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d', { alpha: false, desynchronized: true });
     this.sources = [];
+    this.update = null;
     this.seen = [];
     this.counts = [];
     this.fps = [];
@@ -118,8 +128,9 @@ export class SideBySideRenderer {
     this.fpsTimer = 0;
   }
 
-  setSources(sources) {
+  setSources(sources, update = null) {
     this.sources = sources;
+    this.update = update;
     this.seen = sources.map(() => -1);
     this.counts = sources.map(() => 0);
     this.fps = sources.map(() => 0);
@@ -143,10 +154,11 @@ export class SideBySideRenderer {
   draw() {
     const src = this.sources;
     if (!src.length) return;
+    if (this.update) this.update();
     let changed = false;
     src.forEach((s, i) => {
-      if (s.version !== this.seen[i] || s.polling) {
-        if (s.version !== this.seen[i]) this.counts[i]++;
+      if (s.version !== this.seen[i]) {
+        this.counts[i]++;
         this.seen[i] = s.version;
         changed = true;
       }
@@ -167,21 +179,6 @@ export class SideBySideRenderer {
     }
   }
 
-  /**
-   * Per track, how old the frame on screen is by its latency-probe stamp (PROBE.md): Date.now()
-   * minus the capture time read from the drawn pixels, in ms (an overestimate by at most the time
-   * the frame has been on screen); null when no stamp decodes. A side-by-side track (one source
-   * holding both eyes) is read from its left half.
-   */
-  probeAges() {
-    let x0 = 0;
-    return this.sources.map((s) => {
-      const x = x0;
-      x0 += s.width;
-      return decodeProbeAge(this.ctx, x, this.sources.length === 1 ? Math.floor(s.width / 2) : s.width);
-    });
-  }
-
   /** Per-eye {width, height, fps, frames} for the status line. */
   info() {
     return this.sources.map((s, i) => ({ width: s.width, height: s.height, fps: this.fps[i] || 0, frames: s.version, kind: s.kind }));
@@ -190,7 +187,6 @@ export class SideBySideRenderer {
   stop() {
     cancelAnimationFrame(this.raf);
     clearInterval(this.fpsTimer);
-    this.sources.forEach((s) => s.close());
     this.sources = [];
   }
 }

@@ -1,5 +1,6 @@
-// Per-eye receive statistics from RTCPeerConnection.getStats(): shown in the overlay (key T or
-// the Stats button) and POSTed as a summary to /api/client-stats every few seconds.
+// Per-eye receive statistics from RTCPeerConnection.getStats(): shown in the overlay (key T, the
+// Stats button, or B/Y on a controller in VR, where xr-overlay.js draws the same lines) and POSTed
+// as a summary to /api/client-stats every few seconds.
 
 const POST_EVERY_MS = 5000;
 
@@ -12,16 +13,23 @@ export class Telemetry {
     this.prev = new Map();
     this.eyes = [];
     this.extra = () => ({});
-    this.latency = () => []; // per track index: probe age of the frame on screen (ms) or null
     this.postEnabled = true;
     this.lastPost = 0;
     this.postStatus = null;
+    this.version = 0; // bumps whenever the lines change (the XR overlay re-uploads then)
+    this.text = '';
     this.timer = setInterval(() => this.sample().catch(() => {}), 1000);
   }
 
-  attach(pc, extra) { this.pc = pc; this.prev.clear(); this.eyes = []; this.extra = extra || (() => ({})); }
+  /**
+   * @param {RTCPeerConnection} pc
+   * @param {() => object} extra more summary fields (pairing, XR state)
+   * @param {() => Array<{latencyMs: number}|null>} probe per-eye probe latency of the shown frames
+   */
+  attach(pc, extra, probe) { this.pc = pc; this.prev.clear(); this.eyes = []; this.extra = extra || (() => ({})); this.probe = probe || (() => []); }
   detach() { this.pc = null; this.eyes = []; this.render(); }
   toggle() { this.overlay.hidden = !this.overlay.hidden; this.render(); }
+  get visible() { return !this.overlay.hidden; }
 
   async sample() {
     const pc = this.pc;
@@ -29,7 +37,6 @@ export class Telemetry {
     const report = await pc.getStats();
     const mids = pc.getTransceivers().map((t) => t.mid);
     const eyes = [];
-    const ages = this.latency() || [];
     report.forEach((s) => {
       if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
       const idx = Math.max(0, mids.indexOf(s.mid));
@@ -44,13 +51,21 @@ export class Telemetry {
         packetsLost: s.packetsLost ?? 0,
         framesDropped: s.framesDropped ?? 0,
         framesDecoded: s.framesDecoded ?? 0,
-        latencyMs: ages[idx] ?? null,
         width: s.frameWidth ?? null,
         height: s.frameHeight ?? null,
       };
       this.prev.set(s.id, s);
     });
     this.eyes = eyes.filter(Boolean);
+    // Probe latency per eye (side-by-side: both halves of the one track).
+    const probes = this.probe();
+    if (this.eyes.length === 1 && probes.length === 2) {
+      if (probes[0] || probes[1]) this.eyes[0].probeLatencyMs = probes.map((p) => (p ? p.latencyMs : null));
+    } else {
+      this.eyes.forEach((e, i) => { if (probes[i]) e.probeLatencyMs = probes[i].latencyMs; });
+    }
+    // The server's client-latency gauge reads one number per eye: `latencyMs`.
+    this.eyes.forEach((e) => { e.latencyMs = [].concat(e.probeLatencyMs ?? []).find((v) => v != null) ?? null; });
     this.render();
     if (this.postEnabled && Date.now() - this.lastPost >= POST_EVERY_MS && this.eyes.length) {
       this.lastPost = Date.now();
@@ -73,13 +88,21 @@ export class Telemetry {
     } catch { this.postStatus = 'unreachable'; }
   }
 
-  render() {
-    if (this.overlay.hidden) return;
+  /** The overlay's text lines (2D overlay and XR overlay). */
+  lines() {
     const f = (v, unit = '') => (v == null ? '–' : v + unit);
-    const lines = this.eyes.map((e) => `${e.eye.padEnd(12)} ${f(e.fps, ' fps').padStart(9)}  ${f(e.bitrateKbps, ' kbit/s').padStart(12)}  latency ${f(e.latencyMs, ' ms')}  jb ${f(e.jitterBufferMs, ' ms')}  dec ${f(e.decodeMs, ' ms')}  lost ${e.packetsLost}  dropped ${e.framesDropped}`);
+    const probe = (e) => (e.probeLatencyMs == null ? '' : `  probe ${[].concat(e.probeLatencyMs).map((v) => f(v, ' ms')).join(' | ')}`);
+    const lines = this.eyes.map((e) => `${e.eye.padEnd(12)} ${f(e.fps, ' fps').padStart(9)}  ${f(e.bitrateKbps, ' kbit/s').padStart(12)}  jb ${f(e.jitterBufferMs, ' ms')}  dec ${f(e.decodeMs, ' ms')}  lost ${e.packetsLost}  dropped ${e.framesDropped}${probe(e)}`);
     const x = this.extra();
+    if (x.pairing) lines.push(`stereo pairs ${x.pairing.paired}  unpaired frames ${x.pairing.unpaired}  (by ${x.pairing.mode})`);
     if (x.xr) lines.push(`XR: ${x.xr.state}, ${x.xr.frames} frames`);
     lines.push(`report → /api/client-stats: ${this.postEnabled ? f(this.postStatus) : 'not collected by this server'}`);
-    this.overlay.textContent = lines.join('\n');
+    return lines;
+  }
+
+  render() {
+    const text = this.lines().join('\n');
+    if (text !== this.text) { this.text = text; this.version++; }
+    if (!this.overlay.hidden) this.overlay.textContent = text;
   }
 }

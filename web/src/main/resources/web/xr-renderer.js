@@ -3,6 +3,8 @@
 // track → left view, right track → right view. Side-by-side: one track, each eye samples its
 // half. Textures are uploaded inside the XR frame callback, only when a new frame arrived.
 import { multiply, translation, scaling, projectPoint } from './xr-math.js';
+import { OVERLAY_GEOMETRY } from './xr-overlay.js';
+import { cellSize, parseWord } from './probe.js';
 
 const VS = `#version 300 es
 in vec2 pos;
@@ -110,11 +112,32 @@ export class XrStereoRenderer {
     return multiply(view.projectionMatrix, multiply(view.transform.inverse.matrix, model));
   }
 
+  /** MVP of the head-locked overlay panel (xr-overlay.js) in this view. */
+  overlayMatrix(view, head, overlay) {
+    const [x, y, z] = overlay.offset;
+    const model = multiply(head, multiply(translation(x, y, z), scaling(overlay.width, overlay.width / overlay.aspect, 1)));
+    return multiply(view.projectionMatrix, multiply(view.transform.inverse.matrix, model));
+  }
+
+  quad(tex, mvp, u0, u1) {
+    const gl = this.gl;
+    gl.useProgram(this.prog);
+    gl.bindVertexArray(this.vao);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    gl.uniform1i(this.loc.tex, 0);
+    gl.uniformMatrix4fv(this.loc.mvp, false, mvp);
+    gl.uniform2f(this.loc.uRange, u0, u1);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    gl.bindVertexArray(null);
+  }
+
   /**
-   * Draws the frame: for each view, clear its viewport and draw that eye's texture.
-   * Returns per view {eye, mvp, src, viewport} for optional readback.
+   * Draws the frame: for each view, clear its viewport and draw that eye's texture, then the
+   * overlay panel if one is given ({overlay, head}: head-locked to the viewer pose `head`).
+   * Returns per view {eye, mvp, src, viewport, overlayMvp} for optional readback.
    */
-  draw(layer, views, anchor, settings, sideBySide) {
+  draw(layer, views, anchor, settings, sideBySide, { overlay = null, head = anchor } = {}) {
     const gl = this.gl;
     gl.bindFramebuffer(gl.FRAMEBUFFER, layer.framebuffer);
     gl.disable(gl.DEPTH_TEST);
@@ -129,18 +152,14 @@ export class XrStereoRenderer {
       gl.clear(gl.COLOR_BUFFER_BIT);
       gl.disable(gl.SCISSOR_TEST);
       const src = this.eyeSource(view.eye, sideBySide);
-      if (!src) { drawn.push({ eye: view.eye, viewport: vp, src: null }); continue; }
-      const mvp = this.quadMatrix(view, anchor, settings, src);
-      gl.useProgram(this.prog);
-      gl.bindVertexArray(this.vao);
-      gl.activeTexture(gl.TEXTURE0);
-      gl.bindTexture(gl.TEXTURE_2D, this.textures[src.tex]);
-      gl.uniform1i(this.loc.tex, 0);
-      gl.uniformMatrix4fv(this.loc.mvp, false, mvp);
-      gl.uniform2f(this.loc.uRange, src.u0, src.u1);
-      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
-      gl.bindVertexArray(null);
-      drawn.push({ eye: view.eye, viewport: vp, src, mvp });
+      // The overlay's spot is computed even when hidden: readback reports what is there.
+      const d = { eye: view.eye, viewport: vp, src, overlayMvp: this.overlayMatrix(view, head, overlay || OVERLAY_GEOMETRY) };
+      if (src) {
+        d.mvp = this.quadMatrix(view, anchor, settings, src);
+        this.quad(this.textures[src.tex], d.mvp, src.u0, src.u1);
+      }
+      if (overlay && overlay.tex) this.quad(overlay.tex, d.overlayMvp, 0, 1);
+      drawn.push(d);
     }
     return drawn;
   }
@@ -157,10 +176,14 @@ export class XrStereoRenderer {
       const px = new Uint8Array(4);
       gl.readPixels(vp.x + (vp.width >> 1), vp.y + (vp.height >> 1), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
       out.centre = [px[0], px[1], px[2]];
+      // The overlay panel's left margin (plain panel colour when the overlay is shown).
+      const [ox, oy] = projectPoint(d.overlayMvp, -0.5 + OVERLAY_GEOMETRY.marginU, 0);
+      gl.readPixels(Math.round(vp.x + ((ox + 1) / 2) * vp.width), Math.round(vp.y + ((oy + 1) / 2) * vp.height), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      out.overlayPx = [px[0], px[1], px[2]];
       if (!d.src) return out;
       const { w, h, u0, u1 } = d.src;
-      const c = w >= 1024 ? 16 : Math.floor(w / 64);
-      if (c < 4) return out;
+      const c = cellSize(w);
+      if (!c) return out;
       // Cell centres in quad coordinates → viewport pixels (GL origin bottom-left).
       const pts = [];
       for (let i = 0; i < 64; i++) {
@@ -175,11 +198,9 @@ export class XrStereoRenderer {
         for (let k = 0; k < 36; k += 4) sum += 0.299 * this._buf[k] + 0.587 * this._buf[k + 1] + 0.114 * this._buf[k + 2];
         bits = (bits << 1n) | (sum / 9 >= 128 ? 1n : 0n);
       }
-      const ts = Number(bits >> 16n), eyeId = Number((bits >> 8n) & 0xffn), chk = Number(bits & 0xffn);
-      let x = eyeId;
-      for (let i = 0; i < 6; i++) x ^= Math.floor(ts / 2 ** (8 * i)) & 0xff;
+      const { ts, eye: eyeId, ok } = parseWord(bits);
       out.cellPx = Math.hypot(pts[1][0] - pts[0][0], pts[1][1] - pts[0][1]);
-      out.probe = x === chk ? { eyeId, ts, ageMs: Date.now() - ts } : { reject: true };
+      out.probe = ok ? { eyeId, ts, ageMs: Date.now() - ts } : { reject: true };
       out.u = [u0, u1];
       return out;
     });

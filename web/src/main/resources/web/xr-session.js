@@ -1,6 +1,7 @@
 // "Enter VR": an immersive-vr session started from the button's click, drawing each eye's video
 // into that eye's view (xr-renderer.js). The button only appears where immersive-vr is supported.
 import { XrStereoRenderer } from './xr-renderer.js';
+import { XrOverlay } from './xr-overlay.js';
 import { loadSettings, saveSettings, applySticks } from './xr-settings.js';
 import { yawOnly } from './xr-math.js';
 
@@ -10,12 +11,13 @@ const GESTURE_MSG = 'VR must be started by a click on "Enter VR": browsers refus
  * @param {object} o
  * @param {HTMLButtonElement} o.button the Enter VR button (hidden until supported)
  * @param {(msg: string, detail?: string) => void} o.notify shows a message on the page
- * @param {() => object[]} o.sources current frame sources [left, right]
+ * @param {() => object|null} o.pairer the current connection's StereoPairer (pairing.js)
  * @param {() => boolean} o.sideBySide true when one track carries both eyes
+ * @param {object} o.telemetry Telemetry (telemetry.js): its lines on the overlay, toggled by B / Y
  */
-export function setupXr({ button, notify, sources, sideBySide }) {
+export function setupXr({ button, notify, pairer, sideBySide, telemetry }) {
   const api = (window.stereoXr = { state: 'unsupported', message: '', frames: 0, settings: loadSettings(), enter: () => enter(false) });
-  let session = null, gl = null, renderer = null, refSpace = null, anchor = null;
+  let session = null, gl = null, renderer = null, overlay = null, refSpace = null, anchor = null;
   let readbackWaiters = [], lastTime = 0, saveTimer = 0, prevButtons = {};
 
   function set(state, message = '') {
@@ -61,6 +63,7 @@ export function setupXr({ button, notify, sources, sideBySide }) {
         gl = canvas.getContext('webgl2', { xrCompatible: true, alpha: false, antialias: false, depth: false });
         if (!gl) throw new Error('WebGL2 is not available');
         renderer = new XrStereoRenderer(gl);
+        overlay = new XrOverlay(gl);
       } else {
         await gl.makeXRCompatible();
       }
@@ -92,8 +95,9 @@ export function setupXr({ button, notify, sources, sideBySide }) {
       if (gp.axes.length >= 4) sticks[src.handedness] = [gp.axes[2], gp.axes[3]];
       const pressed = gp.buttons.map((b) => b.pressed);
       const was = prevButtons[src.handedness] || [];
-      // A / X (button 4): head-locked ↔ world-locked.
+      // A / X (button 4): head-locked ↔ world-locked. B / Y (button 5): telemetry overlay.
       if (pressed[4] && !was[4]) { api.settings.headLocked = !api.settings.headLocked; anchor = null; toggled = true; }
+      if (pressed[5] && !was[5]) telemetry.toggle();
       prevButtons[src.handedness] = pressed;
     }
     if (applySticks(api.settings, sticks, dt) || toggled) {
@@ -110,12 +114,15 @@ export function setupXr({ button, notify, sources, sideBySide }) {
     const pose = frame.getViewerPose(refSpace);
     if (!pose) return;
     handleInput(s, dt);
-    const srcs = sources();
-    renderer.upload(srcs);
+    const p = pairer();
+    if (p) p.update(); // the newest complete left/right pair
+    renderer.upload(p ? p.views : []);
     const head = pose.transform.matrix;
     if (api.settings.headLocked) anchor = null;
     else if (!anchor) anchor = yawOnly(head);
-    const drawn = renderer.draw(s.renderState.baseLayer, pose.views, anchor || head, api.settings, sideBySide());
+    if (telemetry.visible) overlay.update(telemetry.text, telemetry.version);
+    const drawn = renderer.draw(s.renderState.baseLayer, pose.views, anchor || head, api.settings, sideBySide(),
+      { overlay: telemetry.visible ? overlay : null, head });
     api.frames++;
     if (readbackWaiters.length) {
       const r = renderer.readback(drawn);

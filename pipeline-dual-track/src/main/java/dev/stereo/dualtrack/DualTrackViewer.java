@@ -72,6 +72,8 @@ final class DualTrackViewer implements ViewerSession {
     private WebRTCBin webrtc;
     private String answer;
     private volatile boolean closed;
+    /** running time − {@link System#nanoTime()}, fixed once for all eyes; MIN_VALUE = not yet. */
+    private long nanoTimeToRunning = Long.MIN_VALUE;
 
     /** One eye of this viewer: appsrc, payloader, subscription, sender thread. */
     final class Sender {
@@ -82,8 +84,6 @@ final class DualTrackViewer implements ViewerSession {
         Thread thread;
         final AtomicLong pushed = new AtomicLong();
         long lastPts = -1;
-        private Clock clock;
-        private long baseTime;
 
         Sender(DualTrackPipeline.Track track, AppSrc appsrc, Element payloader) {
             this.track = track;
@@ -146,19 +146,31 @@ final class DualTrackViewer implements ViewerSession {
             return buffer;
         }
 
-        /** Pipeline running time of a {@link System#nanoTime()} instant (its age subtracted from now). */
+        /** Pipeline running time of a {@link System#nanoTime()} instant (same mapping for both eyes). */
         private long runningTime(long captureNanos) {
-            if (clock == null) {
-                // Fixed once the pipeline plays (a live pipeline keeps its clock and base time).
-                clock = pipeline.getClock();
-                baseTime = pipeline.getBaseTime();
-                if (clock == null) {
-                    return lastPts + 1;
-                }
+            long offset = nanoTimeToRunning();
+            if (offset == Long.MIN_VALUE) {
+                return lastPts + 1;
             }
-            long now = clock.getTime() - baseTime;
-            return Math.max(0, now - Math.max(0, System.nanoTime() - captureNanos));
+            return Math.max(0, captureNanos + offset);
         }
+    }
+
+    /**
+     * The offset from {@link System#nanoTime()} to this viewer's pipeline running time, measured
+     * once and shared by both eyes: one capture instant then maps to one PTS, and (with the same
+     * {@code timestamp-offset} on both payloaders) to one RTP timestamp, so the browser can pair
+     * left and right frames. Called from the sender threads.
+     */
+    private synchronized long nanoTimeToRunning() {
+        if (nanoTimeToRunning == Long.MIN_VALUE) {
+            // Fixed once the pipeline plays (a live pipeline keeps its clock and base time).
+            Clock clock = pipeline.getClock();
+            if (clock != null) {
+                nanoTimeToRunning = clock.getTime() - pipeline.getBaseTime() - System.nanoTime();
+            }
+        }
+        return nanoTimeToRunning;
     }
 
     DualTrackViewer(DualTrackPipeline owner, SdpOffer offer, List<DualTrackPipeline.Track> tracks) {
@@ -176,6 +188,8 @@ final class DualTrackViewer implements ViewerSession {
         pipeline = new Pipeline("viewer-" + id);
         webrtc = peer.create();
         pipeline.add(webrtc);
+        // One RTP timestamp base for both eyes (rtph264pay picks a random one per payloader).
+        int timestampOffset = RANDOM.nextInt() & 0x7fffffff;
         for (DualTrackPipeline.Track t : tracks) {
             int index = t.eye.id();
             AppSrc src = (AppSrc) ElementFactory.make("appsrc", "src_" + t.eye.key());
@@ -196,6 +210,7 @@ final class DualTrackViewer implements ViewerSession {
             pay.set("mtu", 1200);
             pay.set("aggregate-mode", 1); // zero-latency: SPS/PPS in one STAP-A with the IDR, no waiting
             pay.set("config-interval", 0); // parameter sets are in the stream (the broadcaster sees to it)
+            pay.set("timestamp-offset", timestampOffset);
             pipeline.addMany(src, pay);
             src.link(pay);
             // sink_0 = left, sink_1 = right. Its transceiver is pinned to this payload type and

@@ -78,6 +78,10 @@ final class GraphViewer implements ViewerSession {
         webrtc = peer.create();
         pipeline.add(webrtc);
         webrtc.syncStateWithParent();
+        // One RTP timestamp base for all tracks of this viewer (rtph264pay picks a random one per
+        // payloader otherwise): both eyes of a capture instant carry the same PTS, so the browser
+        // sees equal rtpTimestamps and can pair left and right frames.
+        int timestampOffset = RANDOM.nextInt() & 0x7fffffff;
         for (GraphPipeline.Track t : tracks) {
             Element queue = ElementFactory.make("queue", "vq_" + id + "_" + t.index);
             queue.set("leaky", 2); // downstream: drop the oldest access unit, never block the tee
@@ -89,6 +93,7 @@ final class GraphViewer implements ViewerSession {
             pay.set("mtu", 1200);
             pay.set("aggregate-mode", 1); // zero-latency: SPS/PPS in one STAP-A with the IDR
             pay.set("config-interval", 0); // h264parse already puts SPS/PPS before every IDR
+            pay.set("timestamp-offset", timestampOffset);
             pipeline.addMany(queue, pay);
             queue.link(pay);
             long ssrc = RANDOM.nextInt() & 0xffffffffL;

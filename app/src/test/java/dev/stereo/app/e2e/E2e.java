@@ -83,7 +83,14 @@ final class E2e {
     }
 
     static HttpResponse<String> get(String url) throws Exception {
-        return http().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(url, null);
+    }
+
+    static HttpResponse<String> get(String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

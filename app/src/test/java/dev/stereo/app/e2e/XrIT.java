@@ -24,11 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Meta Quest 3 in stereo ({@code e2e/xr.mjs}): a session requested without a user gesture is
  * refused and the page says why; the 2D page shows eye 0 on the left and eye 1 on the right
  * (probe band decoded from a screenshot); after a click on Enter VR the left XR view shows eye-0
- * content and the right view eye-1 content (probe band decoded from a per-view readback).
+ * content and the right view eye-1 content (probe band decoded from a per-view readback), and
+ * both of one capture instant (stereo pairing). The main check runs against a server with a
+ * token, so one browser run also shows the token asked once and kept, the telemetry panel in the
+ * headset, and the thumbstick settings kept across a reload.
  */
 class XrIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN = "xr-s3cret";
 
     @TempDir
     static Path dir;
@@ -37,7 +41,7 @@ class XrIT {
     @BeforeAll
     static void start() throws Exception {
         E2e.requireLoopbackOnlyNamespace();
-        appliance = Appliance.start(E2e.config(dir, "", ""));
+        appliance = Appliance.start(E2e.config(dir, "token: " + TOKEN, ""));
     }
 
     @AfterAll
@@ -85,27 +89,38 @@ class XrIT {
     @Test
     void eachEyeSeesItsOwnTrackInTheEmulatedQuest3AndThe2DPageShowsBothSideBySide() throws Exception {
         Path shot = dir.resolve("page-2d.png");
-        JsonNode r = runXr("--screenshot", shot.toString());
+        JsonNode r = runXr("--screenshot", shot.toString(), "--ask-token", TOKEN, "--controls");
         System.out.println("[XrIT] " + r);
 
         assertPerEye(r);
+        assertPairs(r);
+        // 401: the page asked for the token once; after a reload it plays without asking.
+        assertTrue(r.path("asked").path("form").asBoolean(), "the page asks for the token: " + r.path("asked"));
+        assertTrue(r.path("reload").path("ok").asBoolean(), "reload plays with the kept token and settings: " + r.path("reload"));
+        // B on a controller hides and shows the telemetry panel inside the headset.
+        assertTrue(r.path("overlay").path("ok").asBoolean(), "telemetry panel toggled in XR: " + r.path("overlay"));
+        // Thumbsticks: closer (the quad's probe cells grow), converged, A = world-locked; kept.
+        assertTrue(r.path("controls").path("ok").asBoolean(), "thumbstick settings: " + r.path("controls"));
         assertTrue(Files.size(shot) > 0);
         JsonNode uploads = r.path("xr").path("uploads");
         assertTrue(uploads.get(0).asInt() > 0 && uploads.get(1).asInt() > 0, "both tracks uploaded in XR frames: " + uploads);
         // Key T shows the telemetry overlay with per-eye receive statistics.
         JsonNode t = r.path("telemetry");
-        assertTrue(t.path("shown").asBoolean() && t.path("text").asText().matches("(?s).*left .*fps.*right .*fps.*"),
-                "telemetry overlay: " + t);
-        // The page's telemetry summary reached the server and shows in /api/status.
-        JsonNode clients = JSON.readTree(E2e.get(appliance.url() + "/api/status").body()).path("clients");
+        assertTrue(t.path("shown").asBoolean() && t.path("text").asText().matches("(?s).*left .*fps.*probe \\d+ ms.*right .*fps.*probe \\d+ ms.*unpaired.*"),
+                "telemetry overlay with probe latency and pairing counts: " + t);
+        // The page's telemetry summary (with the pairing counts) reached the server and shows in /api/status.
+        JsonNode clients = JSON.readTree(E2e.get(appliance.url() + "/api/status", TOKEN).body()).path("clients");
         assertTrue(clients.size() >= 1 && clients.get(0).path("eyes").size() == 2,
                 "client summary in /api/status: " + clients);
+        // (The last summary may come from the reloaded page's first seconds: only its shape is fixed.)
+        JsonNode pairing = clients.get(clients.size() - 1).path("pairing");
+        assertTrue(pairing.path("paired").isInt() && pairing.path("unpaired").isInt(), "pair counts in the summary: " + pairing);
         // ... and in /metrics: the probe latency the page read from its own canvas, per eye.
         for (String eye : List.of("left", "right")) {
             double latency = clientGauge("stereo_client_latency_seconds", eye);
             System.out.println("[XrIT] client-reported " + eye + " latency " + latency + " s");
             assertTrue(latency > 0 && latency < 5, eye + " client-reported latency " + latency + " s; clients: "
-                    + JSON.readTree(E2e.get(appliance.url() + "/api/status").body()).path("clients"));
+                    + JSON.readTree(E2e.get(appliance.url() + "/api/status", TOKEN).body()).path("clients"));
         }
     }
 
@@ -244,7 +259,28 @@ class XrIT {
         return p;
     }
 
-    private static void assertPerEye(JsonNode r) {
+    /**
+     * Stereo pairing: every left/right pair the page presented (the 2D canvas, read every
+     * animation frame, and the XR views) carries one capture time, unless the page itself counted
+     * the frame as shown unpaired; pairs it made have equal RTP timestamps.
+     */
+    static void assertPairs(JsonNode r) {
+        JsonNode p = r.path("pairing");
+        System.out.printf("[XrIT pairing] canvas: %d pairs of one instant, %d of two (max skew %d ms); page: %d paired, %d unpaired frames, by %s%n",
+                p.path("same").asInt(), p.path("different").asInt(), p.path("maxSkewMs").asInt(), p.path("paired").asInt(),
+                p.path("unpaired").asInt(), p.path("mode").asText());
+        assertEquals("rtp", p.path("mode").asText(), "both tracks carry RTP timestamps the page pairs by: " + p);
+        assertTrue(p.path("same").asInt() >= 10, "the canvas showed pairs of one capture instant: " + p);
+        assertEquals(0, p.path("pairedRtpUnequal").asInt(), "pairs with unequal RTP timestamps: " + p);
+        assertTrue(p.path("different").asInt() <= p.path("unpaired").asInt(),
+                "frames of two capture instants shown together, beyond those counted unpaired: " + p);
+        JsonNode xr = r.path("xr");
+        assertTrue(xr.path("sameInstant").asInt() >= 3
+                        && xr.path("differentInstant").asInt() <= xr.path("pairing").path("unpaired").asInt(),
+                "XR views of one capture instant: " + xr.path("sameInstant") + " of two: " + xr.path("differentInstant"));
+    }
+
+    static void assertPerEye(JsonNode r) {
         JsonNode g = r.path("gesture");
         assertEquals("refused", g.path("state").asText(), "session without a user gesture must be refused: " + g);
         assertTrue(g.path("shown").asText().matches("(?is).*(gesture|click).*"), "the page must say why: " + g);
