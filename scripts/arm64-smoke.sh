@@ -292,4 +292,6 @@ done
 say "PASSED: the linux-arm64 jar starts and streams on an emulated $QEMU_CPU"
 printf '%s' "$summary" | sed 's/^/    /'
 rm -rf "$out" # the logs are kept only when something failed
-say "root: ${root_built:+built in ${root_built} s}${root_built:-reused}; stereo check ${check_time} s; total $((SECONDS - started)) s"
+root_note="reused"
+if [[ -n "${root_built:-}" ]]; then root_note="built in ${root_built} s"; fi
+say "root: ${root_note}; stereo check ${check_time} s; total $((SECONDS - started)) s"
