@@ -13,29 +13,17 @@
 //  "x0":0,"width":640,"frames":..,"fps":..,"eyeIds":{"0":n},"latencyMs":{...},"checksumRejects":..}],
 //  "canvas":{"width":..,"height":..},"info":[...]}; exit 1 unless the expected state was reached
 // (and, for "playing", both eyes decoded with the right eye ids).
-import { parseArgs } from 'node:util';
-import { launch, log, MEASURE_SCRIPT, nonLoopbackInterfaces, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, MEASURE_SCRIPT, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 import { readFileSync } from 'node:fs';
 
-const { values: a } = parseArgs({
-  options: {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    seconds: { type: 'string', default: '5' },
-    expect: { type: 'string', default: 'playing' },
-    source: { type: 'string', default: 'auto' },
-    timeout: { type: 'string', default: '20' },
-    screenshot: { type: 'string' },
-    'allow-network': { type: 'boolean', default: false },
-  },
+const a = await pageScriptArgs({
+  token: { type: 'string' },
+  seconds: { type: 'string', default: '5' },
+  expect: { type: 'string', default: 'playing' },
+  source: { type: 'string', default: 'auto' },
+  timeout: { type: 'string', default: '20' },
+  screenshot: { type: 'string' },
 });
-const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-if (!a.url) { emit({ ok: false, error: '--url is required' }); process.exit(1); }
-const others = await nonLoopbackInterfaces();
-if (others.length && !a['allow-network']) {
-  emit({ ok: false, error: `refusing to run with non-loopback interfaces (${others.join(', ')}); use a loopback-only namespace` });
-  process.exit(1);
-}
 const seconds = Number(a.seconds), timeout = Number(a.timeout);
 const base = a.url.replace(/\/+$/, '');
 let browser;

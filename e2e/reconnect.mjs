@@ -8,14 +8,9 @@
 //
 // One JSON line: {"ok":..,"playingAt":epochMs,"lostAt":epochMs|null,"playingAgainAt":epochMs|null,
 //  "attempts":n,"states":[[epochMs,state,message],...]}; ok = playing again after a loss.
-import { parseArgs } from 'node:util';
-import { launch, log, nonLoopbackInterfaces, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 
-const { values: a } = parseArgs({ options: { url: { type: 'string' }, seconds: { type: 'string', default: '60' }, 'allow-network': { type: 'boolean', default: false } } });
-const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-if (!a.url) { emit({ ok: false, error: '--url is required' }); process.exit(1); }
-const others = await nonLoopbackInterfaces();
-if (others.length && !a['allow-network']) { emit({ ok: false, error: 'refusing to run with non-loopback interfaces' }); process.exit(1); }
+const a = await pageScriptArgs({ seconds: { type: 'string', default: '60' } });
 const seconds = Number(a.seconds);
 let browser, stop = false;
 const dog = watchdog((seconds + 60) * 1000, () => { emit({ ok: false, error: 'reconnect watchdog fired' }); process.exit(1); });

@@ -22,32 +22,20 @@
 // One JSON line on stdout: {"ok":..,"gesture":{refused,message},"twoD":{left,right},"pairing":{..},
 //  "xr":{"views":[{"eye":"left","eyeIds":{"0":n},"rejects":..,"centre":[r,g,b],"ageMsP50":..}],"uploads":[..],
 //  "sameInstant":n,"differentInstant":n},"overlay":{..},"controls":{..},"reload":{..}}
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, log, nonLoopbackInterfaces, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 
-const { values: a } = parseArgs({
-  options: {
-    url: { type: 'string' },
-    token: { type: 'string' },
-    'ask-token': { type: 'string' },
-    'pairing-seconds': { type: 'string', default: '3' },
-    controls: { type: 'boolean', default: false },
-    layout: { type: 'string', default: 'dual-track' },
-    readbacks: { type: 'string', default: '10' },
-    timeout: { type: 'string', default: '30' },
-    screenshot: { type: 'string' },
-    'allow-network': { type: 'boolean', default: false },
-  },
+const a = await pageScriptArgs({
+  token: { type: 'string' },
+  'ask-token': { type: 'string' },
+  'pairing-seconds': { type: 'string', default: '3' },
+  controls: { type: 'boolean', default: false },
+  layout: { type: 'string', default: 'dual-track' },
+  readbacks: { type: 'string', default: '10' },
+  timeout: { type: 'string', default: '30' },
+  screenshot: { type: 'string' },
 });
-const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
-if (!a.url) { emit({ ok: false, error: '--url is required' }); process.exit(1); }
-const others = await nonLoopbackInterfaces();
-if (others.length && !a['allow-network']) {
-  emit({ ok: false, error: `refusing to run with non-loopback interfaces (${others.join(', ')}); use a loopback-only namespace` });
-  process.exit(1);
-}
 const timeout = Number(a.timeout) * 1000, readbacks = Number(a.readbacks);
 const base = a.url.replace(/\/+$/, '');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const MEASURE_SCRIPT = fileURLToPath(new URL('./measure-page.js', import.meta.url));
 
@@ -83,6 +84,27 @@ export async function nonLoopbackInterfaces() {
   return Object.entries(os.networkInterfaces())
     .filter(([, addrs]) => (addrs || []).some((a) => !a.internal))
     .map(([name]) => name);
+}
+
+/** Writes one JSON result line on stdout: the contract every e2e script has with its Java caller. */
+export const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+
+/**
+ * Parses a page script's command line: `--url` (required) and `--allow-network` plus the script's
+ * own options. Exits with a JSON error when the URL is missing or when this process can see a
+ * non-loopback interface (all WebRTC must stay on 127.0.0.1; see TESTING.md).
+ */
+export async function pageScriptArgs(options) {
+  const { values } = parseArgs({
+    options: { url: { type: 'string' }, 'allow-network': { type: 'boolean', default: false }, ...options },
+  });
+  if (!values.url) { emit({ ok: false, error: '--url is required' }); process.exit(1); }
+  const others = await nonLoopbackInterfaces();
+  if (others.length && !values['allow-network']) {
+    emit({ ok: false, error: `refusing to run with non-loopback interfaces (${others.join(', ')}); use a loopback-only namespace` });
+    process.exit(1);
+  }
+  return values;
 }
 
 /**
