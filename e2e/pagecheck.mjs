@@ -13,7 +13,7 @@
 //  "x0":0,"width":640,"frames":..,"fps":..,"eyeIds":{"0":n},"latencyMs":{...},"checksumRejects":..}],
 //  "canvas":{"width":..,"height":..},"info":[...]}; exit 1 unless the expected state was reached
 // (and, for "playing", both eyes decoded with the right eye ids).
-import { launch, log, MEASURE_SCRIPT, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, MEASURE_SCRIPT, emit, finish, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 import { readFileSync } from 'node:fs';
 
 const a = await pageScriptArgs({
@@ -33,7 +33,7 @@ const dog = watchdog((seconds + timeout + 60) * 1000, async () => {
   process.exit(1);
 });
 
-let out, code = 1;
+let out;
 try {
   browser = await launch();
   const { page } = browser;
@@ -105,12 +105,7 @@ try {
     if (problems.length) { out.ok = false; out.error = problems.join('; '); }
   }
   if (a.screenshot) await page.screenshot({ path: a.screenshot });
-  code = out.ok ? 0 : 1;
+  await finish({ browser, dog, out });
 } catch (e) {
-  out = { ok: false, error: String((e && e.message) || e).split('\n')[0] };
-} finally {
-  clearTimeout(dog);
-  if (browser) await browser.close();
+  await finish({ browser, dog, error: e });
 }
-emit(out);
-process.exit(code);

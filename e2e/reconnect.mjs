@@ -8,7 +8,7 @@
 //
 // One JSON line: {"ok":..,"playingAt":epochMs,"lostAt":epochMs|null,"playingAgainAt":epochMs|null,
 //  "attempts":n,"states":[[epochMs,state,message],...]}; ok = playing again after a loss.
-import { launch, log, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, emit, finish, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 
 const a = await pageScriptArgs({ seconds: { type: 'string', default: '60' } });
 const seconds = Number(a.seconds);
@@ -37,11 +37,7 @@ try {
   }
   const attempts = await page.evaluate(() => stereoViewer.attempts);
   out = { ok: !!(playingAt && lostAt && againAt), playingAt, lostAt, playingAgainAt: againAt, attempts, states };
+  await finish({ browser, dog, out });
 } catch (e) {
-  out = { ok: false, error: String((e && e.message) || e).split('\n')[0] };
-} finally {
-  clearTimeout(dog);
-  if (browser) await browser.close();
+  await finish({ browser, dog, error: e });
 }
-emit(out);
-process.exit(out.ok ? 0 : 1);

@@ -24,7 +24,7 @@
 //  "sameInstant":n,"differentInstant":n},"overlay":{..},"controls":{..},"reload":{..}}
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, log, emit, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
+import { launch, log, emit, finish, pageScriptArgs, sleep, watchdog } from './lib/browser.mjs';
 
 const a = await pageScriptArgs({
   token: { type: 'string' },
@@ -160,7 +160,7 @@ async function press(page, hand, button) {
   await page.waitForFunction((g) => stereoXr.frames > g + 3, g);
 }
 
-let out = { ok: false }, code = 1;
+let out = { ok: false };
 try {
   browser = await launch({ viewport: { width: 1280, height: 720 } });
   const { page } = browser;
@@ -298,12 +298,7 @@ try {
   }
 
   out = { ok: !problems.length, ...(problems.length ? { error: problems.join('; ') } : {}), layout: a.layout, gesture, asked, twoD, pairing, telemetry, xr, overlay, controls, reload };
-  code = out.ok ? 0 : 1;
+  await finish({ browser, dog, out });
 } catch (e) {
-  out = { ok: false, error: String((e && e.message) || e).split('\n')[0] };
-} finally {
-  clearTimeout(dog);
-  if (browser) await browser.close();
+  await finish({ browser, dog, error: e });
 }
-emit(out);
-process.exit(code);

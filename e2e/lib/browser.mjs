@@ -108,6 +108,18 @@ export async function pageScriptArgs(options) {
 }
 
 /**
+ * Ends a page script: stops its watchdog, closes the browser, writes the result line and exits 0
+ * when {@code out.ok}, else 1. An exception becomes {@code {ok: false, error: first line}}.
+ */
+export async function finish({ browser, dog, out, error }) {
+  const result = error === undefined ? out : { ok: false, error: String((error && error.message) || error).split('\n')[0] };
+  clearTimeout(dog);
+  if (browser) await browser.close();
+  emit(result);
+  process.exit(result.ok ? 0 : 1);
+}
+
+/**
  * If this process can see a non-loopback interface, re-run the same command inside a private
  * loopback-only network namespace (TESTING.md) and exit with its status. Used by selftest.mjs,
  * which needs nothing outside its own process. viewer.mjs must share the server's namespace, so
